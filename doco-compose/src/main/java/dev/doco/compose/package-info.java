@@ -1,0 +1,5 @@
+/** doco-compose. */
+@NullMarked
+package dev.doco.compose;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,14 @@
+/** doco's API, SPI, configuration model and engine. */
+module dev.doco.core {
+  requires static org.jspecify;
+  requires org.slf4j;
+  requires org.snakeyaml.engine.v2;
+
+  exports dev.doco.core;
+  exports dev.doco.core.spi;
+  exports dev.doco.core.config;
+
+  uses dev.doco.core.spi.SourceProvider;
+  uses dev.doco.core.spi.VerifierProvider;
+  uses dev.doco.core.spi.DeployerProvider;
+}

@@ -1,0 +1,5 @@
+/** doco-examples. */
+@NullMarked
+package dev.doco.examples;
+
+import org.jspecify.annotations.NullMarked;

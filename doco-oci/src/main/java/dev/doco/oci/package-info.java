@@ -1,0 +1,5 @@
+/** doco-oci. */
+@NullMarked
+package dev.doco.oci;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** doco-verify. */
+@NullMarked
+package dev.doco.verify;
+
+import org.jspecify.annotations.NullMarked;

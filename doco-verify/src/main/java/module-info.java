@@ -1,0 +1,11 @@
+/** cosign (key, keyless, bundles) and Notation signature verification. */
+module dev.doco.verify {
+  requires dev.doco.core;
+  requires static org.jspecify;
+  requires org.slf4j;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
+  requires com.squareup.moshi;
+
+// exports dev.doco.verify; (added with the first public type)
+}
