@@ -7,5 +7,7 @@ module dev.doco.verify {
   requires org.bouncycastle.pkix;
   requires com.squareup.moshi;
 
+  exports dev.doco.verify.notation;
+
 // exports dev.doco.verify; (added with the first public type)
 }
