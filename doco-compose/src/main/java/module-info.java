@@ -4,6 +4,11 @@ module dev.doco.compose {
   requires static org.jspecify;
   requires org.slf4j;
   requires com.squareup.moshi;
+  requires okio;
 
-// exports dev.doco.compose; (added with the first public type)
+  exports dev.doco.compose;
+
+  provides dev.doco.core.spi.DeployerProvider with
+      dev.doco.compose.ComposeDeployerProvider,
+      dev.doco.compose.SwarmDeployerProvider;
 }
