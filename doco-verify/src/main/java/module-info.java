@@ -7,7 +7,9 @@ module dev.doco.verify {
   requires org.bouncycastle.pkix;
   requires com.squareup.moshi;
 
+  exports dev.doco.verify;
   exports dev.doco.verify.notation;
 
-// exports dev.doco.verify; (added with the first public type)
+  provides dev.doco.core.spi.VerifierProvider with
+      dev.doco.verify.DocoVerifierProvider;
 }
