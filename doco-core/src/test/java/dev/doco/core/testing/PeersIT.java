@@ -348,6 +348,42 @@ class PeersIT {
     assertEquals("services: {}\n", blob.text());
   }
 
+  @Test
+  void tokenServer_oauthPasswordGrantPost_issuesTokenTheRegistryAccepts() throws Exception {
+    Peers.require(Peer.TOKEN_REGISTRY);
+    TokenServer tokens = Peers.startTokenServer();
+    String body =
+        "grant_type=password&client_id=doco-it&service="
+            + enc(tokens.service())
+            + "&scope="
+            + enc("registry:catalog:*")
+            + "&username="
+            + enc(Peers.basicUser())
+            + "&password="
+            + enc(Peers.basicPassword());
+    Http r =
+        http(
+            "POST",
+            tokens.realm().toString(),
+            Map.of("Content-Type", "application/x-www-form-urlencoded"),
+            body);
+    assertEquals(200, r.status, r.text());
+    String accessToken = all(r.text(), "\"access_token\":\"([^\"]+)\"").get(0);
+
+    String catalog = "http://" + Peers.tokenRegistry() + "/v2/_catalog";
+    assertEquals(401, http("GET", catalog, Map.of()).status);
+    assertEquals(
+        200, http("GET", catalog, Map.of("Authorization", "Bearer " + accessToken)).status);
+    // A wrong password in the form gets no token.
+    Http wrong =
+        http(
+            "POST",
+            tokens.realm().toString(),
+            Map.of("Content-Type", "application/x-www-form-urlencoded"),
+            body.replace(enc(Peers.basicPassword()), "nope"));
+    assertEquals(401, wrong.status, wrong.text());
+  }
+
   // ------------------------------------------------------------------------------------ helpers
 
   /** Builds a FROM scratch artifact with the legacy builder, pushes it, returns its digest. */
@@ -441,6 +477,12 @@ class PeersIT {
   /** A plain HTTP call with the JDK's own client (no redirects, 30 s timeouts). */
   private static Http http(String method, String url, Map<String, String> headers)
       throws IOException {
+    return http(method, url, headers, null);
+  }
+
+  private static Http http(
+      String method, String url, Map<String, String> headers, @Nullable String body)
+      throws IOException {
     HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
     try {
       c.setRequestMethod(method);
@@ -448,12 +490,18 @@ class PeersIT {
       c.setConnectTimeout(30_000);
       c.setReadTimeout(30_000);
       headers.forEach(c::setRequestProperty);
-      int status = c.getResponseCode();
-      byte[] body;
-      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-        body = in == null ? new byte[0] : in.readAllBytes();
+      if (body != null) {
+        c.setDoOutput(true);
+        try (java.io.OutputStream out = c.getOutputStream()) {
+          out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
       }
-      return new Http(status, c.getHeaderFields(), body);
+      int status = c.getResponseCode();
+      byte[] responseBody;
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        responseBody = in == null ? new byte[0] : in.readAllBytes();
+      }
+      return new Http(status, c.getHeaderFields(), responseBody);
     } finally {
       c.disconnect();
     }
