@@ -5,6 +5,14 @@ module dev.doco.oci {
   requires org.slf4j;
   requires okhttp3;
   requires com.squareup.moshi;
+  requires okio;
+  requires aircompressor; // pure-Java zstd (automatic module)
 
-// exports dev.doco.oci; (added with the first public type)
+  exports dev.doco.oci;
+  exports dev.doco.oci.extract;
+  exports dev.doco.oci.layout;
+  exports dev.doco.oci.pack;
+
+  provides dev.doco.core.spi.SourceProvider with
+      dev.doco.oci.OciSourceProvider;
 }
