@@ -97,19 +97,32 @@ public final class Providers {
     return problems;
   }
 
+  /** Opaque schemes that are always schemes, whether or not a provider is present. */
+  private static final java.util.Set<String> KNOWN_OPAQUE_SCHEMES = java.util.Set.of("oci-layout");
+
+  /** {@code host:port/...} or {@code host:port} at the start: a registry, not a scheme. */
+  private static final Pattern HOST_PORT = Pattern.compile("^[a-zA-Z0-9.-]+:[0-9]+(/|$)");
+
   /**
-   * The scheme of {@code reference}: {@code x} for {@code x://...}; {@code x} for {@code x:...}
-   * when a provider declares scheme {@code x}; otherwise {@link #DEFAULT_SCHEME} (a bare registry
-   * reference such as {@code localhost:5000/cfg:main}).
+   * The scheme of {@code reference}: {@code x} for {@code x://...}; {@code oci-layout} for {@code
+   * oci-layout:PATH}; {@code x} for {@code x:...} when a provider declares scheme {@code x} (and
+   * the text after the colon is not a port); otherwise {@link #DEFAULT_SCHEME} (a bare registry
+   * reference such as {@code localhost:5000/cfg:main} or {@code ghcr.io/org/cfg:main}).
    */
   public String schemeOf(String reference) {
     var url = URL_SCHEME.matcher(reference);
     if (url.find()) {
       return url.group(1).toLowerCase(Locale.ROOT);
     }
+    if (HOST_PORT.matcher(reference).find()) {
+      return DEFAULT_SCHEME;
+    }
     var opaque = OPAQUE_SCHEME.matcher(reference);
     if (opaque.find()) {
       String s = opaque.group(1).toLowerCase(Locale.ROOT);
+      if (KNOWN_OPAQUE_SCHEMES.contains(s)) {
+        return s;
+      }
       for (SourceProvider p : sources) {
         if (p.schemes().contains(s)) {
           return s;
@@ -253,16 +266,24 @@ public final class Providers {
           problems);
     }
 
+    /**
+     * Stop discovery of one type after this many errors in a row (a loader that never advances).
+     */
+    private static final int MAX_CONSECUTIVE_ERRORS = 100;
+
     private static <T> List<T> load(Class<T> type, ClassLoader cl, List<String> problems) {
       List<T> found = new ArrayList<>();
       Iterator<T> it = ServiceLoader.load(type, cl).iterator();
-      while (true) {
+      int consecutiveErrors = 0;
+      while (consecutiveErrors < MAX_CONSECUTIVE_ERRORS) {
         try {
           if (!it.hasNext()) {
             break;
           }
           found.add(it.next());
+          consecutiveErrors = 0;
         } catch (ServiceConfigurationError | LinkageError e) {
+          consecutiveErrors++;
           String msg = "could not load a " + type.getSimpleName() + ": " + e.getMessage();
           problems.add(msg);
           LOG.warn("{} (ignored; other providers still load)", msg, e);
@@ -279,7 +300,18 @@ public final class Providers {
         List<String> problems) {
       Map<String, T> byId = new LinkedHashMap<>();
       for (T p : explicit) {
-        byId.putIfAbsent(id.apply(p), p);
+        T previous = byId.putIfAbsent(id.apply(p), p);
+        if (previous != null && previous != p) {
+          String msg =
+              "explicitly registered provider "
+                  + p.getClass().getName()
+                  + " ignored: id '"
+                  + id.apply(p)
+                  + "' was registered before by "
+                  + previous.getClass().getName();
+          problems.add(msg);
+          LOG.warn(msg);
+        }
       }
       List<T> sorted = new ArrayList<>(discovered);
       sorted.sort(
