@@ -134,11 +134,14 @@ public final class DockerCli {
     try {
       finished = process.waitFor(call.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {
+        List<ProcessHandle> children = descendants(process);
         process.destroy();
+        children.forEach(ProcessHandle::destroy);
         if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly();
           process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
+        children.forEach(ProcessHandle::destroyForcibly);
       }
       outReader.join(GRACE.toMillis());
       errReader.join(GRACE.toMillis());
@@ -238,6 +241,15 @@ public final class DockerCli {
         "'docker compose version' failed",
         r,
         "Check that the Docker CLI and its Compose plugin work: run 'docker compose version'");
+  }
+
+  /** The process's descendants (e.g. the Compose plugin under the docker CLI), if knowable. */
+  private static List<ProcessHandle> descendants(Process process) {
+    try {
+      return process.toHandle().descendants().toList();
+    } catch (UnsupportedOperationException e) {
+      return List.of();
+    }
   }
 
   private void deliver(DocoEvent event) {
