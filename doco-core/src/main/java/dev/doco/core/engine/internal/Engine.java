@@ -259,7 +259,6 @@ public final class Engine implements AutoCloseable {
       return new RunOutcome(
           job.id(), null, false, Engine.message(error), null, List.of(), Stage.RESOLVE, error);
     }
-    emit(new DocoEvent.Resolved(job.reference(), revision.digest()));
     String expected = options.expectedDigest();
     if (expected != null && !expected.isBlank() && !expected.trim().equals(revision.digest())) {
       SourceException error =
