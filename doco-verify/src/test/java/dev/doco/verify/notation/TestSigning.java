@@ -155,11 +155,11 @@ final class TestSigning {
                 null)));
   }
 
-  /** root CA -> intermediate CA -> leaf, all RSA-2048. */
+  /** root CA -> intermediate CA -> leaf, all EC P-256 (fast to generate). */
   static Signer chain(String leafDn, @Nullable String ocspUrl) throws Exception {
-    KeyPair root = rsa(2048);
-    KeyPair inter = rsa(2048);
-    KeyPair leaf = rsa(2048);
+    KeyPair root = ec("secp256r1");
+    KeyPair inter = ec("secp256r1");
+    KeyPair leaf = ec("secp256r1");
     String rootDn = "C=US, ST=WA, O=Test CA, CN=Test Root";
     String interDn = "C=US, ST=WA, O=Test CA, CN=Test Intermediate";
     X509Certificate rootCert =
@@ -313,8 +313,8 @@ final class TestSigning {
   /** A test TSA: a self-signed root and a TSA leaf (critical timeStamping EKU). */
   record Tsa(PrivateKey key, X509Certificate cert, X509Certificate root) {
     static Tsa create() throws Exception {
-      KeyPair root = rsa(2048);
-      KeyPair leaf = rsa(2048);
+      KeyPair root = ec("secp256r1");
+      KeyPair leaf = ec("secp256r1");
       String rootDn = "C=US, ST=WA, O=Test TSA, CN=Test TSA Root";
       X509Certificate rootCert =
           TestSigning.cert(
@@ -337,16 +337,17 @@ final class TestSigning {
       return signature -> {
         TimeStampTokenGenerator gen =
             new TimeStampTokenGenerator(
-                new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", key, cert),
+                new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withECDSA", key, cert),
                 new JcaDigestCalculatorProviderBuilder()
                     .build()
                     .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
                 new ASN1ObjectIdentifier("1.2.3.4.1"));
         gen.addCertificates(new JcaCertStore(List.of(cert, root)));
+        TimeStampRequestGenerator reqGen = new TimeStampRequestGenerator();
+        reqGen.setCertReq(true); // as notation asks: the token carries the TSA certificates
         TimeStampRequest req =
-            new TimeStampRequestGenerator()
-                .generate(
-                    TSPAlgorithms.SHA256, MessageDigest.getInstance("SHA-256").digest(signature));
+            reqGen.generate(
+                TSPAlgorithms.SHA256, MessageDigest.getInstance("SHA-256").digest(signature));
         return gen.generate(req, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(genTime))
             .getEncoded();
       };
