@@ -173,7 +173,16 @@ public final class DeployConfigLoader {
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("cannot read file: " + e, origin, -1, -1, e);
+      throw new ConfigException(
+          "cannot read file ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); check that the path exists and is readable",
+          origin,
+          -1,
+          -1,
+          e);
     }
   }
 

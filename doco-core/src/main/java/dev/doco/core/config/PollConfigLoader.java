@@ -101,7 +101,7 @@ public final class PollConfigLoader {
             root,
             "cannot unmarshal "
                 + Yaml.describe(root)
-                + " into a list of poll entries; write - source: oci\\n  url: ...");
+                + " into a list of poll entries; write a YAML list, each entry starting with '- source: oci'");
       }
       for (Node item : seq.getValue()) {
         out.add(entry(item, ctx));
@@ -215,7 +215,7 @@ public final class PollConfigLoader {
           deployments,
           "cannot unmarshal "
               + Yaml.describe(deployments)
-              + " into deployments; write a list: deployments: [- name: ...]");
+              + " into deployments; write a YAML list of deploy configs, each item starting with '- name:'");
     }
     List<DeployConfig> out = new ArrayList<>();
     List<Node> at = new ArrayList<>();
