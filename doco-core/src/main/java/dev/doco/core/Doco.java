@@ -9,7 +9,9 @@ import dev.doco.core.engine.internal.EngineAccess;
 import dev.doco.core.engine.internal.Metrics;
 import dev.doco.core.engine.internal.RunOutcome;
 import dev.doco.core.engine.internal.UuidV7;
+import dev.doco.core.spi.Checkout;
 import dev.doco.core.spi.DeployResult;
+import dev.doco.core.spi.VerificationResult;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,6 +131,29 @@ public final class Doco implements AutoCloseable {
   public Plan plan(String reference, DeployOptions options) {
     String jobId = UuidV7.next(engine.clock()).toString();
     return engine.plan(new Engine.Job(jobId, reference, options));
+  }
+
+  /**
+   * Resolves {@code reference}, verifies it with the global trust policy and extracts it into
+   * {@code destination} (which ends up holding exactly the artifact's files); nothing is deployed.
+   *
+   * @throws VerificationException when the trust policy refuses the artifact
+   */
+  public Checkout pull(String reference, Path destination, String target) {
+    String jobId = UuidV7.next(engine.clock()).toString();
+    return engine.pull(
+        new Engine.Job(jobId, reference, DeployOptions.DEFAULTS.withTarget(target)), destination);
+  }
+
+  /**
+   * Resolves {@code reference} and verifies its signatures with the global trust policy.
+   *
+   * @return which signature was accepted and which key or identity matched
+   * @throws VerificationException when refused (every rule tried is listed)
+   * @throws ConfigException when the trust policy is disabled
+   */
+  public VerificationResult verify(String reference) {
+    return engine.verifyOnly(reference);
   }
 
   /**

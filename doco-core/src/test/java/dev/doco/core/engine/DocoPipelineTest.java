@@ -538,4 +538,35 @@ class DocoPipelineTest {
     assertEquals(source.digest(REF), s.digest());
     assertTrue(s.engineStatus().isEmpty());
   }
+
+  @Test
+  void pull_verifiesThenExtractsIntoTheDestinationWithoutDeploying() throws Exception {
+    Doco doco = doco(KEY_POLICY, true);
+    verifier.signed.add(source.digest(REF));
+    Path dest = data.resolve("pulled");
+
+    doco.pull(REF, dest, "");
+
+    assertTrue(Files.isRegularFile(dest.resolve("compose.yaml")));
+    assertTrue(deployer.running.isEmpty());
+    assertTrue(doco.status().isEmpty());
+  }
+
+  @Test
+  void pull_refusedArtifact_extractsNothing() {
+    Doco doco = doco(KEY_POLICY, true);
+    Path dest = data.resolve("pulled");
+
+    assertThrows(VerificationException.class, () -> doco.pull(REF, dest, ""));
+    assertFalse(Files.exists(dest));
+  }
+
+  @Test
+  void verify_reportsTheMatchedKey_andRefusesWhenPolicyIsDisabled() {
+    verifier.signed.add(source.digest(REF));
+    var result = doco(KEY_POLICY, true).verify(REF);
+    assertEquals("good-key", result.acceptedBy().orElseThrow());
+
+    assertThrows(dev.doco.core.ConfigException.class, () -> doco().verify(REF));
+  }
 }

@@ -1046,6 +1046,36 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Resolves and verifies {@code job}'s reference with the global policy, then fetches it into
+   * {@code destination} (verify and extract only; nothing is deployed or recorded).
+   */
+  public Checkout pull(Job job, Path destination) {
+    Source source = source(job.reference());
+    Revision revision = source.resolve(job.reference());
+    verify(source, revision, settings.globalPolicy(), new LinkedHashMap<>());
+    return source.fetch(revision, destination, new FetchOptions(job.target()));
+  }
+
+  /**
+   * Resolves {@code reference} and verifies it with the global policy.
+   *
+   * @return the accepted result (which signature, which key or identity)
+   * @throws VerificationException when refused
+   * @throws dev.doco.core.ConfigException when the global policy is disabled
+   */
+  public VerificationResult verifyOnly(String reference) {
+    if (!settings.globalPolicy().enabled()) {
+      throw new ConfigException(
+          "the trust policy is disabled: set enabled: true in it to verify signatures");
+    }
+    Source source = source(reference);
+    Revision revision = source.resolve(reference);
+    Map<String, Optional<VerificationResult>> cache = new LinkedHashMap<>();
+    verify(source, revision, settings.globalPolicy(), cache);
+    return cache.values().iterator().next().orElseThrow();
+  }
+
   private static void describe(
       String what,
       TrustPolicy policy,
