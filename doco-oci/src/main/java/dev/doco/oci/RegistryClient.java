@@ -153,11 +153,8 @@ public final class RegistryClient implements AutoCloseable {
       if (r.isSuccessful()) {
         String digest = r.header("Docker-Content-Digest");
         String type = MediaTypes.base(r.header("Content-Type"));
-        long size = r.body().contentLength();
-        if (size < 0) {
-          String cl = r.header("Content-Length");
-          size = cl == null ? -1 : parseLong(cl);
-        }
+        String cl = r.header("Content-Length");
+        long size = cl == null ? -1 : parseLong(cl);
         if (MediaTypes.isSchema1(type)) {
           throw schema1(ref);
         }

@@ -98,10 +98,12 @@ public record Challenge(String scheme, Map<String, String> params) {
             pos++;
             if (first && (peek() == '=' || peek() == ',' || pos >= s.length())) {
               // token68 ending in '=' padding
+              StringBuilder t68 = new StringBuilder(name).append('=');
               while (peek() == '=') {
                 pos++;
+                t68.append('=');
               }
-              params.put("token68", name + "=");
+              params.put("token68", t68.toString());
               break;
             }
             skipWs();

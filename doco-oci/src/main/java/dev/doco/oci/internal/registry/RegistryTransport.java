@@ -236,6 +236,9 @@ public final class RegistryTransport {
         b.addPathSegment(seg);
       }
     }
+    if (call.path().endsWith("/")) {
+      b.addPathSegment("");
+    }
     for (Map.Entry<String, String> q : call.query().entrySet()) {
       b.addQueryParameter(q.getKey(), q.getValue());
     }
