@@ -345,8 +345,7 @@ public final class ComposeDeployer implements Deployer {
     if (checkedContexts.contains(context)) {
       return;
     }
-    cli.requireCompose(name, env);
-    ran.add(List.of(cli.executable(), "compose", "version", "--short"));
+    ran.add(cli.requireCompose(name, context, env));
     checkedContexts.add(context);
   }
 

@@ -408,8 +408,7 @@ public final class SwarmDeployer implements Deployer {
     if (checkedContexts.containsKey(context)) {
       return;
     }
-    cli.requireCompose(name, env);
-    ran.add(List.of(cli.executable(), "compose", "version", "--short"));
+    ran.add(cli.requireCompose(name, context, env));
     checkedContexts.put(context, true);
   }
 

@@ -23,6 +23,7 @@ import dev.doco.core.config.DestroyConfig;
 import dev.doco.core.spi.DeployResult;
 import dev.doco.core.spi.DeploymentStatus;
 import dev.doco.core.spi.ProviderContext;
+import dev.doco.core.testing.Exec;
 import dev.doco.core.testing.Peer;
 import dev.doco.core.testing.Peers;
 import java.nio.file.Files;
@@ -212,6 +213,38 @@ class ComposeDeployerIT {
     assertTrue(env.contains("GREETING=hello"), "environment beats env files: " + env);
     assertTrue(env.contains("FROM_FILE=prod"), "later env file wins: " + env);
     assertTrue(env.contains("HOST_ONLY=not-passed"), "host env not passed: " + env);
+  }
+
+  @Test
+  void deploy_inADockerContext_usesThatContext() throws Exception {
+    Path config = Files.createDirectories(tmp.resolve("docker-config"));
+    String context = "doco-it-" + name;
+    Exec.ok(
+        java.time.Duration.ofMinutes(1),
+        tmp,
+        Map.of("DOCKER_CONFIG", config.toString()),
+        List.of(
+            Peers.tool("docker").toString(),
+            "context",
+            "create",
+            context,
+            "--docker",
+            "host=" + Peers.dockerHost()));
+    Map<String, String> settings = DockerFixture.settings();
+    settings.put("DOCKER_CONFIG", config.toString());
+    settings.put("DOCKER_HOST", "unix:///nonexistent.sock"); // --context must win over it
+    ComposeDeployer inContext =
+        ComposeDeployer.builder(new ProviderContext(settings, data, events::add)).build();
+
+    DeployResult r = inContext.deploy(plan(config().withContext(context), checkout, DIGEST_A, "h"));
+
+    assertFalse(r.skipped());
+    assertTrue(
+        r.commands().stream()
+            .allMatch(a -> a.get(1).equals("--context") && a.get(2).equals(context)),
+        r.commands().toString());
+    assertEquals(List.of("web", "worker"), List.copyOf(containers(tmp, name).keySet()));
+    assertEquals(DIGEST_A, inContext.inspect(name, context).orElseThrow().digest());
   }
 
   @Test

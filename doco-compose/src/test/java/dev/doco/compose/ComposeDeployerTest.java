@@ -179,7 +179,11 @@ class ComposeDeployerTest {
     List<String> ps = new ArrayList<>(List.of("docker", "--context", "remote-engine"));
     ps.addAll(ps("web").subList(1, ps("web").size()));
     assertEquals(
-        List.of(List.of("docker", "compose", "version", "--short"), ps, config, up),
+        List.of(
+            List.of("docker", "--context", "remote-engine", "compose", "version", "--short"),
+            ps,
+            config,
+            up),
         docker.argvs());
   }
 

@@ -217,14 +217,16 @@ public final class DockerCli {
   }
 
   /**
-   * Checks that {@code docker compose} exists (the Compose v2 plugin): one {@code docker compose
-   * version} call.
+   * Checks that {@code docker compose} exists (the Compose v2 plugin) and that the context, if any,
+   * is known: one {@code docker [--context C] compose version} call. Returns its argv.
    */
-  public void requireCompose(String deployment, Map<String, String> environment) {
-    List<String> argv = List.of(executable, "compose", "version", "--short");
+  public List<String> requireCompose(
+      String deployment, String context, Map<String, String> environment) {
+    List<String> argv = new ArrayList<>(Support.docker(executable, context));
+    argv.addAll(List.of("compose", "version", "--short"));
     CommandResult r = run(new Call(deployment, argv, environment, Duration.ofSeconds(30), false));
     if (r.ok()) {
-      return;
+      return argv;
     }
     String err = r.stderrTail().toLowerCase(Locale.ROOT);
     if (err.contains("is not a docker command") || err.contains("unknown command")) {
