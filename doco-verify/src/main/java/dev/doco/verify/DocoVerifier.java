@@ -6,6 +6,7 @@ import dev.doco.core.config.KeylessIdentity;
 import dev.doco.core.config.NotationTrust;
 import dev.doco.core.config.TrustPolicy;
 import dev.doco.core.spi.ArtifactAccess;
+import dev.doco.core.spi.Descriptor;
 import dev.doco.core.spi.VerificationResult;
 import dev.doco.core.spi.Verifier;
 import dev.doco.verify.internal.CosignClassic;
@@ -131,8 +132,15 @@ public final class DocoVerifier implements Verifier {
       TrustedRoot root = trustedRoot(policy);
       Instant now = clock.instant();
       List<String> problems = new ArrayList<>();
-      List<CosignClassic.Layer> layers = CosignClassic.discover(access, digest, problems);
-      List<SigstoreBundles.Found> bundles = SigstoreBundles.discover(access, digest, problems);
+      List<Descriptor> referrers = List.of();
+      try {
+        referrers = access.referrers(digest, null);
+      } catch (IOException e) {
+        problems.add("could not read the referrers of " + digest + ": " + e.getMessage());
+      }
+      List<CosignClassic.Layer> layers =
+          CosignClassic.discover(access, digest, referrers, problems);
+      List<SigstoreBundles.Found> bundles = SigstoreBundles.discover(access, referrers, problems);
       SigstoreBundles.Artifact artifact = artifact(access, digest);
       LOG.debug(
           "{}: {} cosign signature layer(s), {} bundle(s), {} rule(s)",

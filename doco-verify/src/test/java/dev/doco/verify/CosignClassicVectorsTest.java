@@ -329,9 +329,7 @@ class CosignClassicVectorsTest {
     assertTrue(r.accepted(), () -> r.attempts().toString());
     assertTrue(r.signature().contains("(referrer " + ref + ")"), r.signature());
     assertTrue(
-        access
-            .calls()
-            .contains("referrers " + digest + " application/vnd.dev.cosign.artifact.sig.v1+json"),
+        access.calls().stream().anyMatch(c -> c.startsWith("referrers " + digest + " ")),
         access.calls().toString());
   }
 

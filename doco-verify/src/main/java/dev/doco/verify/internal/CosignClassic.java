@@ -61,10 +61,12 @@ public final class CosignClassic {
   }
 
   /**
-   * Every classic signature layer of {@code digest}: the {@code .sig} tag first, then referrers
-   * (deduplicated by manifest digest). Problems reading them are returned in {@code problems}.
+   * Every classic signature layer of {@code digest}: the {@code .sig} tag first, then those of
+   * {@code referrers} (all referrers of the digest, fetched once by the caller) with the cosign
+   * artifact type, deduplicated by manifest digest. Problems reading them go to {@code problems}.
    */
-  public static List<Layer> discover(ArtifactAccess access, String digest, List<String> problems) {
+  public static List<Layer> discover(
+      ArtifactAccess access, String digest, List<Descriptor> referrers, List<String> problems) {
     Map<String, Layer> byKey = new LinkedHashMap<>();
     List<Manifest> manifests = new ArrayList<>();
     List<String> wheres = new ArrayList<>();
@@ -79,9 +81,8 @@ public final class CosignClassic {
       problems.add("could not read signature tag " + tag + ": " + e.getMessage());
     }
     try {
-      List<Descriptor> refs = access.referrers(digest, SIG_ARTIFACT_TYPE);
       int n = 0;
-      for (Descriptor d : refs) {
+      for (Descriptor d : referrers) {
         if (!SIG_ARTIFACT_TYPE.equals(d.artifactType())) {
           continue;
         }
@@ -96,7 +97,7 @@ public final class CosignClassic {
         wheres.add("referrer " + d.digest());
       }
     } catch (IOException e) {
-      problems.add("could not read cosign referrers: " + e.getMessage());
+      problems.add("could not read a cosign referrer: " + e.getMessage());
     }
     for (int i = 0; i < manifests.size(); i++) {
       Manifest m = manifests.get(i);

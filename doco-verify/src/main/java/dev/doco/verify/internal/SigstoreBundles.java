@@ -48,17 +48,14 @@ public final class SigstoreBundles {
     byte[] bytes() throws IOException;
   }
 
-  /** Every bundle referrer of {@code digest}; problems reading them go to {@code problems}. */
-  public static List<Found> discover(ArtifactAccess access, String digest, List<String> problems) {
+  /**
+   * The bundles among {@code referrers} (all referrers of the artifact, fetched once by the
+   * caller); problems reading them go to {@code problems}.
+   */
+  public static List<Found> discover(
+      ArtifactAccess access, List<Descriptor> referrers, List<String> problems) {
     List<Found> out = new ArrayList<>();
-    List<Descriptor> refs;
-    try {
-      refs = access.referrers(digest, BUNDLE_ARTIFACT_TYPE);
-    } catch (IOException e) {
-      problems.add("could not read Sigstore bundle referrers: " + e.getMessage());
-      return out;
-    }
-    for (Descriptor d : refs) {
+    for (Descriptor d : referrers) {
       if (!BUNDLE_ARTIFACT_TYPE.equals(d.artifactType())) {
         continue;
       }
