@@ -107,7 +107,10 @@ final class InMemoryArtifactAccess implements ArtifactAccess {
             + "\",\"size\":"
             + subject.bytes().length
             + "}}";
-    return attachManifest(subjectDigest, json, "application/vnd.cncf.notary.signature");
+    // legacy: list it without an artifactType, as an old fallback-tag index would, so the
+    // verifier must find it by listing all referrers and reading config.mediaType itself
+    return attachManifest(
+        subjectDigest, json, legacy ? null : "application/vnd.cncf.notary.signature");
   }
 
   /** Stores any referrer manifest for {@code subjectDigest} with the given artifact type. */

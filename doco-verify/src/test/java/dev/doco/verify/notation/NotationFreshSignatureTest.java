@@ -78,6 +78,7 @@ class NotationFreshSignatureTest {
         s.digest, "application/jose+json", TestSigning.jws(rsa, s.payload(), T0), true);
     VerificationResult r = s.verify();
     assertTrue(r.accepted(), all(r));
+    assertEquals(2, s.access.referrerCalls); // filtered query empty, then all referrers
   }
 
   @Test
