@@ -248,6 +248,32 @@ class ComposeDeployerIT {
   }
 
   @Test
+  void deploy_pruneImages_removesTheImageNoLongerUsed() throws Exception {
+    Path build = Files.createDirectories(tmp.resolve("build"));
+    write(build, "Dockerfile", "FROM " + Peers.testImage() + "\nLABEL doco.it=" + name + "\n");
+    uniqueTag = "127.0.0.1:5000/doco-it/prune-" + name + ":1";
+    Exec.ok(
+        java.time.Duration.ofMinutes(3),
+        build,
+        Map.of("DOCKER_HOST", Peers.dockerHost(), "DOCKER_BUILDKIT", "0"),
+        List.of(Peers.tool("docker").toString(), "build", "-q", "-t", uniqueTag, "."));
+    String oldId = ok(tmp, "images", "-q", "--no-trunc", uniqueTag).trim();
+    assertFalse(oldId.isEmpty());
+    deployer.deploy(
+        plan(config().withEnvironment(Map.of("IMAGE", uniqueTag)), checkout, DIGEST_A, "h"));
+
+    DeployResult r = deployer.deploy(plan(config(), checkout, DIGEST_B, "h"));
+
+    assertFalse(r.skipped());
+    assertTrue(
+        r.commands().stream().anyMatch(a -> a.contains("rm") && a.contains(oldId)),
+        r.commands().toString());
+    assertTrue(ok(tmp, "images", "-q", uniqueTag).isBlank(), "old image pruned");
+    assertFalse(ok(tmp, "images", "-q", Peers.testImage()).isBlank(), "image in use kept");
+    uniqueTag = null;
+  }
+
+  @Test
   void destroy_removesContainersVolumesNetworkAndImages() {
     uniqueTag = "127.0.0.1:5000/doco-it/rmi-" + name + ":1";
     ok(tmp, "pull", Peers.testImage());
