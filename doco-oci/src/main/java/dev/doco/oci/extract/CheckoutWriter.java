@@ -105,7 +105,7 @@ public final class CheckoutWriter {
         if (!cache.contains(layer.digest())) {
           try {
             content.download(layer, cache.path(layer.digest()));
-          } catch (IOException e) {
+          } catch (IOException | dev.doco.oci.DigestMismatchException e) {
             throw downloadFailure(ref, digest, layer, e);
           }
         }
@@ -179,7 +179,8 @@ public final class CheckoutWriter {
 
   private static SourceException downloadFailure(
       String ref, String digest, Descriptor layer, Exception e) {
-    boolean mismatch = e instanceof BlobMismatchException;
+    boolean mismatch =
+        e instanceof BlobMismatchException || e instanceof dev.doco.oci.DigestMismatchException;
     return new ExtractionException(
         mismatch ? DIGEST_MISMATCH : IO,
         ref

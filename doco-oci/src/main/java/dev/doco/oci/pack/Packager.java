@@ -108,9 +108,6 @@ public final class Packager {
     String layerDigest = "sha256:" + HexFormat.of().formatHex(blobSha.digest());
     long layerSize = Files.size(layer);
 
-    byte[] config = configJson(tarDigest).getBytes(StandardCharsets.UTF_8);
-    Descriptor configDesc =
-        new Descriptor(CONFIG_TYPE, digest(config), config.length, null, Map.of());
     Map<String, String> layerAnn = new TreeMap<>();
     layerAnn.put("io.deis.oras.content.digest", tarDigest);
     layerAnn.put("io.deis.oras.content.unpack", "true");
@@ -127,6 +124,9 @@ public final class Packager {
     if (revision != null) {
       ann.put("org.opencontainers.image.revision", revision);
     }
+    byte[] config = configJson(tarDigest, ann).getBytes(StandardCharsets.UTF_8);
+    Descriptor configDesc =
+        new Descriptor(CONFIG_TYPE, digest(config), config.length, null, Map.of());
     byte[] manifest = manifestJson(configDesc, layerDesc, ann).getBytes(StandardCharsets.UTF_8);
     return new PackagedArtifact(
         manifest, digest(manifest), config, configDesc, layerDesc, layer, tarDigest, ann);
@@ -201,7 +201,7 @@ public final class Packager {
     return true;
   }
 
-  private String configJson(String tarDigest) {
+  private String configJson(String tarDigest, Map<String, String> annotations) {
     StringBuilder b = new StringBuilder("{");
     if (created != null) {
       b.append("\"created\":")
@@ -209,11 +209,20 @@ public final class Packager {
           .append(',');
     }
     b.append("\"architecture\":\"unknown\",\"os\":\"unknown\",")
-        .append("\"config\":{\"Labels\":{\"dev.doco.layout\":\"doco.v1\"}},")
+        .append("\"config\":{\"Labels\":")
+        .append(Json.map(labels(annotations)))
+        .append("},")
         .append("\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[")
         .append(Json.quote(tarDigest))
         .append("]}}");
     return b.toString();
+  }
+
+  /** The image config's labels: the layout marker plus the annotations (skopeo shows labels). */
+  private static Map<String, String> labels(Map<String, String> annotations) {
+    Map<String, String> labels = new TreeMap<>(annotations);
+    labels.put("dev.doco.layout", "doco.v1");
+    return labels;
   }
 
   private static String manifestJson(
