@@ -10,7 +10,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -260,11 +259,6 @@ final class CertChains {
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
-  }
-
-  /** The hash algorithm of a JWS algorithm name, as a JCA name. */
-  static String hashOf(String alg) {
-    return "SHA-" + alg.substring(2).toUpperCase(Locale.ROOT);
   }
 
   /** True when {@code c} names an OCSP responder or a CRL distribution point. */
