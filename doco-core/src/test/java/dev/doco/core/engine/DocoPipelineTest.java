@@ -569,4 +569,27 @@ class DocoPipelineTest {
 
     assertThrows(dev.doco.core.ConfigException.class, () -> doco().verify(REF));
   }
+
+  @Test
+  void destroyAfterRestart_usesTheDeployerThatDeployed_evenWhenAnotherIsNowDefault() {
+    FakeDeployer swarm = new FakeDeployer("swarm");
+    Providers first =
+        Providers.builder().discover(false).register(source).register(deployer).build();
+    try (Doco d = Doco.builder().providers(first).dataDirectory(data).build()) {
+      d.deploy(REF).keep();
+    }
+    Providers later =
+        Providers.builder()
+            .discover(false)
+            .register(source)
+            .register(swarm)
+            .register(deployer)
+            .build();
+    try (Doco d = Doco.builder().providers(later).dataDirectory(data).build()) {
+      assertTrue(d.deploy(REF).unchanged(), "labels checked with the deployer that deployed it");
+      d.destroy("app");
+    }
+    assertFalse(deployer.running.containsKey("app"));
+    assertTrue(swarm.log.isEmpty(), swarm.log.toString());
+  }
 }

@@ -224,10 +224,19 @@ final class Fakes {
     volatile Duration deployDelay = Duration.ZERO;
     final Set<String> failing = ConcurrentHashMap.newKeySet();
     volatile boolean engineDown;
+    private final String id;
+
+    FakeDeployer() {
+      this("fake-deployer");
+    }
+
+    FakeDeployer(String id) {
+      this.id = id;
+    }
 
     @Override
     public String id() {
-      return "fake-deployer";
+      return id;
     }
 
     @Override

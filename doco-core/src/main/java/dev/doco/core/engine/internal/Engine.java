@@ -144,7 +144,8 @@ public final class Engine implements AutoCloseable {
   private final Map<String, FailureMemo> failures = new ConcurrentHashMap<>();
   private final Map<String, DeploymentPlan> lastPlans = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
-  private volatile @Nullable Deployer deployer;
+  private volatile @Nullable Chosen defaultDeployer;
+  private final Map<String, Chosen> deployers = new ConcurrentHashMap<>();
   private volatile @Nullable List<Verifier> verifiers;
 
   public Engine(
@@ -208,20 +209,40 @@ public final class Engine implements AutoCloseable {
     return sources.computeIfAbsent(p.id(), id -> p.create(providerContext));
   }
 
-  /** The deployer (created on first use). */
+  /** A deployer and the id of its provider. */
+  record Chosen(String id, Deployer deployer) {}
+
+  /** The deployer for new deployments (chosen and created on first use). */
   public Deployer deployer() {
-    Deployer d = deployer;
-    if (d == null) {
+    return defaultDeployer().deployer();
+  }
+
+  private Chosen defaultDeployer() {
+    Chosen c = defaultDeployer;
+    if (c == null) {
       synchronized (this) {
-        d = deployer;
-        if (d == null) {
+        c = defaultDeployer;
+        if (c == null) {
           DeployerProvider p = providers.deployer(settings.deployerId(), providerContext);
-          d = p.create(providerContext);
-          deployer = d;
+          c = deployers.computeIfAbsent(p.id(), id -> new Chosen(id, p.create(providerContext)));
+          defaultDeployer = c;
         }
       }
     }
-    return d;
+    return c;
+  }
+
+  /** The deployer that deployed {@code s} (so a Compose project is never handled by Swarm). */
+  private Chosen deployerFor(@Nullable StateRecord s) {
+    if (s == null || s.deployer().isEmpty()) {
+      return defaultDeployer();
+    }
+    Chosen known = deployers.get(s.deployer());
+    if (known != null) {
+      return known;
+    }
+    DeployerProvider p = providers.deployer(s.deployer(), providerContext);
+    return deployers.computeIfAbsent(p.id(), id -> new Chosen(id, p.create(providerContext)));
   }
 
   private List<Verifier> verifiers() {
@@ -519,7 +540,7 @@ public final class Engine implements AutoCloseable {
       }
       Optional<DeploymentStatus> status;
       try {
-        status = deployer().inspect(s.name(), s.context());
+        status = deployerFor(s).deployer().inspect(s.name(), s.context());
       } catch (RuntimeException e) {
         LOG.warn(
             "cannot ask the container engine about {} ({}); deploying again to be sure",
@@ -676,7 +697,8 @@ public final class Engine implements AutoCloseable {
         Engine.message(error),
         count,
         trigger.label(),
-        true);
+        true,
+        s.deployer());
   }
 
   private static DocoException asDoco(RuntimeException e, Stage stage, String reference) {
@@ -795,11 +817,21 @@ public final class Engine implements AutoCloseable {
             && previous.get().sourceKey().equals(key);
     if (same && !job.options().force() && !config.forceRecreate() && !config.destroy().enabled()) {
       String reason = "digest " + revision.digest() + " and config hash unchanged";
-      store.save(succeeded(previous.get(), revision, job, plan, key, triggerHash, null));
+      store.save(
+          succeeded(
+              previous.get(),
+              revision,
+              job,
+              plan,
+              key,
+              triggerHash,
+              null,
+              previous.get().deployer()));
       lastPlans.put(name, plan);
       emit(new DocoEvent.Skipped(name, revision.digest(), reason));
       return new DeploymentOutcome(name, Action.SKIPPED, null, reason, null);
     }
+    String deployerId = previous.map(StateRecord::deployer).orElse("");
     metrics.gaugeAdd(Metrics.DEPLOYMENTS_QUEUED, 1, repository);
     boolean queued = true;
     long started = System.nanoTime();
@@ -813,7 +845,9 @@ public final class Engine implements AutoCloseable {
       metrics.gaugeAdd(Metrics.DEPLOYMENTS_ACTIVE, 1);
       active.incrementAndGet();
       try {
-        Deployer d = deployer();
+        Chosen chosen = deployerFor(previous.orElse(null));
+        deployerId = chosen.id();
+        Deployer d = chosen.deployer();
         if (config.destroy().enabled()) {
           d.destroy(plan);
           store.delete(name);
@@ -824,7 +858,9 @@ public final class Engine implements AutoCloseable {
         }
         DeployResult result = d.deploy(plan);
         Instant now = settings.clock().instant();
-        store.save(succeeded(previous.orElse(null), revision, job, plan, key, triggerHash, now));
+        store.save(
+            succeeded(
+                previous.orElse(null), revision, job, plan, key, triggerHash, now, chosen.id()));
         lastPlans.put(name, plan);
         labelsConfirmed.put(name, now);
         metrics.inc(Metrics.DEPLOYMENTS, repository, name);
@@ -872,7 +908,8 @@ public final class Engine implements AutoCloseable {
               failed.lastError(),
               failed.failures(),
               failed.trigger(),
-              true));
+              true,
+              deployerId));
       lastPlans.putIfAbsent(name, plan);
       metrics.inc(Metrics.DEPLOYMENT_ERRORS, repository, name);
       emit(new DocoEvent.Failed(name, Stage.DEPLOY, Engine.message(error)));
@@ -912,7 +949,8 @@ public final class Engine implements AutoCloseable {
         "",
         0,
         job.trigger().label(),
-        true);
+        true,
+        "");
   }
 
   private StateRecord succeeded(
@@ -922,7 +960,8 @@ public final class Engine implements AutoCloseable {
       DeploymentPlan plan,
       String key,
       String triggerHash,
-      @Nullable Instant appliedAt) {
+      @Nullable Instant appliedAt,
+      String deployerId) {
     Instant now = settings.clock().instant();
     Instant applied = appliedAt != null ? appliedAt : previous != null ? previous.appliedAt() : now;
     return new StateRecord(
@@ -944,7 +983,8 @@ public final class Engine implements AutoCloseable {
         "",
         0,
         job.trigger().label(),
-        true);
+        true,
+        deployerId);
   }
 
   // ---------------------------------------------------------------- plan, destroy, status
@@ -1108,7 +1148,7 @@ public final class Engine implements AutoCloseable {
     if (plan == null) {
       plan = planFromState(name, state.orElse(null));
     }
-    Deployer d = deployer();
+    Deployer d = deployerFor(state.orElse(null)).deployer();
     if (state.isEmpty()) {
       Optional<DeploymentStatus> status = d.inspect(name, plan.config().context());
       if (status.isEmpty()) {
@@ -1186,7 +1226,7 @@ public final class Engine implements AutoCloseable {
       DeploymentStatus engine = null;
       if (askEngine) {
         try {
-          engine = deployer().inspect(s.name(), s.context()).orElse(null);
+          engine = deployerFor(s).deployer().inspect(s.name(), s.context()).orElse(null);
         } catch (RuntimeException e) {
           LOG.warn("cannot ask the container engine about {}: {}", s.name(), Engine.message(e));
         }

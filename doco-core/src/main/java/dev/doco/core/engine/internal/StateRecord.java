@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     the last attempt
  * @param attemptedDigest digest of the last attempt
  * @param active false once the deployment no longer comes from {@code sourceKey}'s configs
+ * @param deployer id of the deployer provider that deployed it ({@code compose}, {@code swarm});
+ *     later operations on the deployment use the same one
  */
 public record StateRecord(
     String name,
@@ -38,7 +40,8 @@ public record StateRecord(
     String lastError,
     int failures,
     String trigger,
-    boolean active) {
+    boolean active,
+    String deployer) {
 
   static final int FORMAT_VERSION = 1;
 
@@ -80,7 +83,8 @@ public record StateRecord(
         lastError,
         failures,
         trigger,
-        value);
+        value,
+        deployer);
   }
 
   /** The applied digest replaced by what the engine's labels say ("" when the stack is gone). */
@@ -104,7 +108,8 @@ public record StateRecord(
         lastError,
         failures,
         trigger,
-        active);
+        active,
+        deployer);
   }
 
   Map<String, @Nullable Object> toJson() {
@@ -129,6 +134,7 @@ public record StateRecord(
     m.put("failures", failures);
     m.put("trigger", trigger);
     m.put("active", active);
+    m.put("deployer", deployer);
     return m;
   }
 
@@ -157,6 +163,7 @@ public record StateRecord(
         Json.string(m, "last_error", ""),
         (int) Json.integer(m, "failures", 0),
         Json.string(m, "trigger", ""),
-        Json.bool(m, "active", true));
+        Json.bool(m, "active", true),
+        Json.string(m, "deployer", ""));
   }
 }

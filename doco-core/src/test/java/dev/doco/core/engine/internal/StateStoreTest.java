@@ -36,7 +36,8 @@ class StateStoreTest {
         "",
         0,
         "poll",
-        true);
+        true,
+        "compose");
   }
 
   @Test
