@@ -1,8 +1,19 @@
-/** The doco app and runnable examples. */
+/** The doco app ({@code doco.jar}) and runnable examples, including a Source plugin. */
 module dev.doco.examples {
   requires dev.doco.core;
+  requires dev.doco.oci;
   requires static org.jspecify;
   requires org.slf4j;
+  requires info.picocli;
 
-// exports dev.doco.examples; (added with the first public type)
+  exports dev.doco.examples.cli;
+  exports dev.doco.examples.embed;
+  exports dev.doco.examples.dirsource;
+
+  // picocli reads and writes the annotated command fields reflectively
+  opens dev.doco.examples.cli to
+      info.picocli;
+
+  provides dev.doco.core.spi.SourceProvider with
+      dev.doco.examples.dirsource.DirectorySourceProvider;
 }

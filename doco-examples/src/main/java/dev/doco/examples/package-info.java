@@ -1,5 +1,0 @@
-/** doco-examples. */
-@NullMarked
-package dev.doco.examples;
-
-import org.jspecify.annotations.NullMarked;
