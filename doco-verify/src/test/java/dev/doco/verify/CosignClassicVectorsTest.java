@@ -237,6 +237,9 @@ class CosignClassicVectorsTest {
     assertTrue(r.accepted(), () -> r.attempts().toString());
     assertEquals("keyless mitr@redhat.com@https://github.com/login/oauth", r.matchedBy());
     assertTrue(
+        r.notes().contains("signer mitr@redhat.com (issuer https://github.com/login/oauth)"),
+        r.notes().toString());
+    assertTrue(
         r.notes().stream()
             .anyMatch(n -> n.contains("valid at 2023-01-20T20:51:33Z (integrated time)")),
         r.notes().toString());

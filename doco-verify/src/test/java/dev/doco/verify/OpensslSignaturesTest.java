@@ -230,6 +230,9 @@ class OpensslSignaturesTest {
         verifyAt(
             f, Instant.now(), new KeylessIdentity(ISSUER, "", "https://github\\.com/acme/repo/.*"));
     assertTrue(whole.accepted(), () -> whole.attempts().toString());
+    assertTrue(
+        whole.notes().contains("signer " + WORKFLOW + " (issuer " + ISSUER + ")"),
+        whole.notes().toString());
   }
 
   @Test

@@ -185,7 +185,8 @@ public final class CosignClassic {
         throw new SignatureCheckException("certificate annotation holds no certificate");
       }
       cert = certs.get(0);
-      Fulcio.matchIdentity(cert, ((Rule.Identity) rule).identity());
+      String signer = Fulcio.matchIdentity(cert, ((Rule.Identity) rule).identity());
+      notes.add("signer " + signer + " (issuer " + Fulcio.issuer(cert) + ")");
       key = cert.getPublicKey();
       verifierDer = Fulcio.der(cert);
     }

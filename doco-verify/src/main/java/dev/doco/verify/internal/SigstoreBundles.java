@@ -149,7 +149,8 @@ public final class SigstoreBundles {
       if (cert == null) {
         throw new SignatureCheckException("no certificate (bundle is signed with a key)");
       }
-      Fulcio.matchIdentity(cert, ((Rule.Identity) rule).identity());
+      String signer = Fulcio.matchIdentity(cert, ((Rule.Identity) rule).identity());
+      notes.add("signer " + signer + " (issuer " + Fulcio.issuer(cert) + ")");
       key = cert.getPublicKey();
       verifierDer = Fulcio.der(cert);
     }
