@@ -137,9 +137,12 @@ public final class DeployConfigLoader {
 
   /**
    * Loads {@code .doco-cd.yaml} (then {@code .doco-cd.yml}) or, for a non-empty {@code target},
-   * {@code .doco-cd.<target>.yaml|yml} from the artifact root. Configs read here are untrusted.
+   * {@code .doco-cd.<target>.yaml|yml} from the artifact root, and {@linkplain #expand expands} its
+   * {@code auto_discovery} documents into one deployment per compose directory. Configs read here
+   * are untrusted.
    *
-   * @throws ConfigException when no file is found, it cannot be read, or a document is invalid
+   * @throws ConfigException when no file is found, it cannot be read, a document (or a nested
+   *     auto-discovery file) is invalid, or two deployments end up with the same name
    */
   public static Result load(Path artifactRoot, String target) {
     Path file =
@@ -158,7 +161,30 @@ public final class DeployConfigLoader {
                         -1,
                         -1));
     String name = file.getFileName().toString();
-    return parse(read(file, name), name, false);
+    Result parsed = parse(read(file, name), name, false);
+    Result expanded = expand(artifactRoot, parsed.configs());
+    List<String> warnings = new ArrayList<>(parsed.warnings());
+    warnings.addAll(expanded.warnings());
+    return new Result(expanded.configs(), warnings);
+  }
+
+  /**
+   * Replaces each config with {@code auto_discovery} enabled by the deployments it discovers under
+   * its {@code working_dir} in {@code artifactRoot} (one per directory holding one of its {@code
+   * compose_files}, named after the directory, with a nested single-document {@code
+   * .doco-cd.y(a)ml} merged on top), keeps the other configs as they are, and checks that all names
+   * are unique. Generated configs carry {@link DeployConfig#autoDiscovered()} and are never
+   * expanded again, so calling this on {@link #load}'s result changes nothing. {@link #load} calls
+   * it; call it yourself for inline (trusted) configs, which stay trusted with their own {@code
+   * oci:} override (a nested file's {@code oci:} is ignored). The rules are on {@link
+   * AutoDiscovery}.
+   *
+   * @param artifactRoot the checkout directory the configs' working directories are relative to
+   * @throws ConfigException when a working directory is missing or leads out of the artifact, a
+   *     nested file is invalid or has several documents, or two deployments share a name
+   */
+  public static Result expand(Path artifactRoot, List<DeployConfig> configs) {
+    return AutoDiscovery.expand(artifactRoot, configs);
   }
 
   static String read(Path file, String origin) {
@@ -279,11 +305,12 @@ public final class DeployConfigLoader {
         case "wait_running_jobs" -> b.waitRunningJobs(ctx.bool(v, k));
         case "timeout" -> b.timeout(Duration.ofSeconds(ctx.integer(v, k)));
         case "git_depth" -> b.gitDepth(ctx.int32(v, k));
-        case "build" -> b.build(build(v, ctx));
-        case "destroy" -> b.destroy(destroy(v, ctx));
+        case "build" -> b.build(build(v, ctx, BuildConfig.DEFAULT));
+        case "destroy" -> b.destroy(destroy(v, ctx, DestroyConfig.DEFAULT));
         case "auto_discovery" -> b.autoDiscovery(autoDiscovery(v, ctx));
-        case "reconciliation" -> b.reconciliation(reconciliationRaw(v, ctx));
-        case "swarm" -> b.swarm(swarm(v, ctx));
+        case "reconciliation" ->
+            b.reconciliation(reconciliationRaw(v, ctx, ReconciliationConfig.DEFAULT, false));
+        case "swarm" -> b.swarm(swarm(v, ctx, SwarmConfig.DEFAULT));
         case "external_secrets" -> b.externalSecrets(externalSecrets(v, ctx));
         case "oci" -> b.oci(TrustPolicyLoader.override(v, ctx));
         default -> {
@@ -295,8 +322,12 @@ public final class DeployConfigLoader {
     return new Parsed(validate(c, m, root, ctx), nameNode);
   }
 
-  /** doco-cd's {@code Config.Validate} order, plus doco's checks. */
-  private static DeployConfig validate(DeployConfig c, Map<String, Entry> m, Node root, Ctx ctx) {
+  /**
+   * doco-cd's {@code Config.Validate} order, plus doco's checks. Warnings about a key's value are
+   * given only when {@code m} holds the key, so re-validating a merged config (see {@link
+   * AutoDiscovery}) does not repeat the base document's warnings at the nested file.
+   */
+  static DeployConfig validate(DeployConfig c, Map<String, Entry> m, Node root, Ctx ctx) {
     // 1. normalise source and repository_url
     String source = c.source().trim().toLowerCase(Locale.ROOT);
     String repoUrl = c.repositoryUrl().trim();
@@ -398,6 +429,9 @@ public final class DeployConfigLoader {
     Node efAt = at(m, "env_files", root);
     for (String f : c.envFiles()) {
       if (f.startsWith("remote:")) {
+        if (!m.containsKey("env_files")) {
+          continue;
+        }
         ctx.warn(
             item(efAt, m, "env_files", f),
             "env file '"
@@ -422,11 +456,13 @@ public final class DeployConfigLoader {
                 + c.repositoryUrl()
                 + "\" is not a git URL (http(s)://, ssh://, git://, user@host:path or file:///path)");
       }
-      ctx.warn(
-          at(m, "repository_url", root),
-          "repository_url is git-only; doco deploys the compose files of the OCI artifact and does"
-              + " not clone "
-              + repoUrl);
+      if (m.containsKey("repository_url")) {
+        ctx.warn(
+            at(m, "repository_url", root),
+            "repository_url is git-only; doco deploys the compose files of the OCI artifact and does"
+                + " not clone "
+                + repoUrl);
+      }
     }
     // doco: timeout
     if (c.timeout().isNegative()) {
@@ -455,7 +491,7 @@ public final class DeployConfigLoader {
       }
     }
     // doco: an artifact cannot choose the policy that verifies it
-    if (!c.trusted() && !c.oci().isEmpty()) {
+    if (!c.trusted() && !c.oci().isEmpty() && m.containsKey("oci")) {
       ctx.warn(
           at(m, "oci", root),
           "the oci: trust override is ignored here: a config read from an artifact cannot choose"
@@ -525,17 +561,24 @@ public final class DeployConfigLoader {
         r.restartWindow());
   }
 
-  private static BuildConfig build(Node v, Ctx ctx) {
+  /**
+   * {@code build:} over {@code d} (the defaults, or a base config for a nested override): keys
+   * present replace, {@code args} merge key by key.
+   */
+  static BuildConfig build(Node v, Ctx ctx, BuildConfig d) {
     if (Yaml.isNull(v)) {
-      return BuildConfig.DEFAULT;
+      return d;
     }
     Map<String, Entry> m = ctx.mapping(v, "build options (a mapping)");
     ctx.warnUnknown(m, Set.of("force_image_pull", "quiet", "args", "no_cache"), "build");
-    BuildConfig d = BuildConfig.DEFAULT;
+    Map<String, String> args = new LinkedHashMap<>(d.args());
+    if (m.containsKey("args")) {
+      args.putAll(ctx.stringMap(m.get("args").value(), "build.args"));
+    }
     return new BuildConfig(
         bool(m, "force_image_pull", d.forceImagePull(), ctx, "build."),
         bool(m, "quiet", d.quiet(), ctx, "build."),
-        m.containsKey("args") ? ctx.stringMap(m.get("args").value(), "build.args") : d.args(),
+        args,
         bool(m, "no_cache", d.noCache(), ctx, "build."));
   }
 
@@ -579,8 +622,8 @@ public final class DeployConfigLoader {
     return null;
   }
 
-  private static DestroyConfig destroy(Node v, Ctx ctx) {
-    DestroyConfig d = DestroyConfig.DEFAULT;
+  /** {@code destroy:} over {@code d} (the defaults, or a base config for a nested override). */
+  static DestroyConfig destroy(Node v, Ctx ctx, DestroyConfig d) {
     if (Yaml.isNull(v)) {
       return d;
     }
@@ -620,9 +663,13 @@ public final class DeployConfigLoader {
         bool(m, "remove_images", d.removeImages(), ctx, "auto_discovery."));
   }
 
-  /** Reconciliation as written (events normalised later, in doco-cd's validation order). */
-  private static ReconciliationConfig reconciliationRaw(Node v, Ctx ctx) {
-    ReconciliationConfig d = ReconciliationConfig.DEFAULT;
+  /**
+   * Reconciliation as written (events normalised later, in doco-cd's validation order), over {@code
+   * d}. With {@code overlay} (a nested override), an empty {@code events} list keeps {@code d}'s
+   * events, as lists replace only when non-empty.
+   */
+  static ReconciliationConfig reconciliationRaw(
+      Node v, Ctx ctx, ReconciliationConfig d, boolean overlay) {
     if (Yaml.isNull(v)) {
       return d;
     }
@@ -649,9 +696,14 @@ public final class DeployConfigLoader {
         "reconciliation");
     Entry events = m.get("events");
     Entry signal = m.get("restart_signal");
+    List<String> eventList =
+        events == null ? d.events() : ctx.stringList(events.value(), "reconciliation.events");
+    if (overlay && eventList.isEmpty()) {
+      eventList = d.events();
+    }
     return new ReconciliationConfig(
         bool(m, "enabled", d.enabled(), ctx, "reconciliation."),
-        events == null ? d.events() : ctx.stringList(events.value(), "reconciliation.events"),
+        eventList,
         int32(m, "restart_timeout", d.restartTimeout(), ctx, "reconciliation."),
         signal == null
             ? d.restartSignal()
@@ -660,22 +712,27 @@ public final class DeployConfigLoader {
         int32(m, "restart_window", d.restartWindow(), ctx, "reconciliation."));
   }
 
-  private static SwarmConfig swarm(Node v, Ctx ctx) {
+  /** {@code swarm:} over {@code d}; an unset or null retention keeps {@code d}'s. */
+  static SwarmConfig swarm(Node v, Ctx ctx, SwarmConfig d) {
     if (Yaml.isNull(v)) {
-      return SwarmConfig.DEFAULT;
+      return d;
     }
     Map<String, Entry> m = ctx.mapping(v, "swarm");
     ctx.warnUnknown(m, Set.of("config_retention", "secret_retention"), "swarm");
     Entry c = m.get("config_retention");
     Entry s = m.get("secret_retention");
-    return new SwarmConfig(
-        c == null || Yaml.isNull(c.value()) ? null : ctx.int32(c.value(), "swarm.config_retention"),
-        s == null || Yaml.isNull(s.value())
-            ? null
-            : ctx.int32(s.value(), "swarm.secret_retention"));
+    Integer config = d.configRetention();
+    if (c != null && !Yaml.isNull(c.value())) {
+      config = ctx.int32(c.value(), "swarm.config_retention");
+    }
+    Integer secret = d.secretRetention();
+    if (s != null && !Yaml.isNull(s.value())) {
+      secret = ctx.int32(s.value(), "swarm.secret_retention");
+    }
+    return new SwarmConfig(config, secret);
   }
 
-  private static Map<String, Object> externalSecrets(Node v, Ctx ctx) {
+  static Map<String, Object> externalSecrets(Node v, Ctx ctx) {
     if (Yaml.isNull(v)) {
       return Map.of();
     }
