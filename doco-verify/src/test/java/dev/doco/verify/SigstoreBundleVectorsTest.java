@@ -117,6 +117,25 @@ class SigstoreBundleVectorsTest {
     assertTrue(r.notes().contains("transparency log not checked (ignore_tlog)"));
   }
 
+  @Test
+  void newBundle_checkpointEdited_refused() {
+    String bundle =
+        new String(
+            Vectors.bytes(
+                "sigstore-bundle/cosign-new-bundle-oci-layout/blobs/sha256/71d5d7acce2b1df5202af0a25eeb4008983f507a51cfe92c830fd51528652645"),
+            java.nio.charset.StandardCharsets.UTF_8);
+    String edited = bundle.replace("\\n1887468357\\n", "\\n1887468358\\n");
+    assertTrue(!edited.equals(bundle), "checkpoint size not found in the vector");
+    InMemoryArtifactAccess access = new InMemoryArtifactAccess("docker.io/library/alpine");
+    putBundleReferrer(access, ALPINE, edited.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    VerificationResult r =
+        verifier.verify(revision("docker.io/library/alpine", ALPINE), access, keys(ALPINE_PUB));
+    assertFalse(r.accepted());
+    assertTrue(
+        r.attempts().get(0).contains("checkpoint signature does not verify"),
+        r.attempts().toString());
+  }
+
   // ---------------------------------------------------------------- cosign keyless attestation
 
   @ParameterizedTest
