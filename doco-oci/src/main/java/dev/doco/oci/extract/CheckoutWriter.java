@@ -101,10 +101,12 @@ public final class CheckoutWriter {
       }
       layers.forEach(l -> blobs.add(l.digest()));
       store.pin(blobs);
+      Set<String> fresh = new java.util.HashSet<>();
       for (Descriptor layer : layers) {
         if (!cache.contains(layer.digest())) {
           try {
             content.download(layer, cache.path(layer.digest()));
+            fresh.add(layer.digest()); // verified while downloaded: not hashed a second time
           } catch (IOException | dev.doco.oci.DigestMismatchException e) {
             throw downloadFailure(ref, digest, layer, e);
           }
@@ -117,7 +119,15 @@ public final class CheckoutWriter {
             directory,
             staging -> {
               stats[0] =
-                  materializer.apply(ref, digest, layers, d -> cache.open(d.digest()), staging);
+                  materializer.apply(
+                      ref,
+                      digest,
+                      layers,
+                      d ->
+                          fresh.contains(d.digest())
+                              ? java.nio.file.Files.newInputStream(cache.path(d.digest()))
+                              : cache.open(d.digest()),
+                      staging);
               try {
                 LayoutCheck.check(staging, options.target());
               } catch (ConfigException e) {

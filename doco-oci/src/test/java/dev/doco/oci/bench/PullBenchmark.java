@@ -116,6 +116,9 @@ public final class PullBenchmark {
           "| skopeo copy docker:// oci: (no extraction) | %.0f ms | (Go process) |%n",
           median(skopeoT));
 
+      if (args.length > 4 && args[4].equals("nobig")) {
+        return;
+      }
       // 1 GiB in a child JVM with -Xmx64m
       Path bigDir = work.resolve("big");
       List<String> cmd =
