@@ -47,7 +47,9 @@ class DockerCredentialsTest {
   @Test
   void auths_authField_forDockerHubKey() throws IOException {
     dockerConfig(
-        "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("hubuser:hubpw") + "\"}}}");
+        "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\""
+            + b64("hubuser:hubpw")
+            + "\"}}}");
     Credential c = creds().find(Reference.DOCKER_HUB, "library/alpine").orElseThrow();
     assertEquals("hubuser", c.username());
     assertEquals("hubpw", c.password());
@@ -60,7 +62,9 @@ class DockerCredentialsTest {
     dockerConfig(
         "{\"auths\":{"
             + "\"a.io\":{\"username\":\"u\",\"password\":\"p\"},"
-            + "\"https://b.io\":{\"auth\":\"" + b64("x:y") + "\",\"identitytoken\":\"idt\"},"
+            + "\"https://b.io\":{\"auth\":\""
+            + b64("x:y")
+            + "\",\"identitytoken\":\"idt\"},"
             + "\"c.io\":{\"registrytoken\":\"rt\"},"
             + "\"d.io\":{}}}");
     DockerCredentials d = creds();
@@ -77,8 +81,12 @@ class DockerCredentialsTest {
     Path other = Files.createDirectories(home.resolve("other"));
     Files.writeString(
         other.resolve("config.json"),
-        "{\"auths\":{\"a.io\":{\"auth\":\"" + b64("env:e") + "\"},"
-            + "\"a.io/team/app\":{\"auth\":\"" + b64("team:t") + "\"}}}");
+        "{\"auths\":{\"a.io\":{\"auth\":\""
+            + b64("env:e")
+            + "\"},"
+            + "\"a.io/team/app\":{\"auth\":\""
+            + b64("team:t")
+            + "\"}}}");
     DockerCredentials d =
         DockerCredentials.fromEnvironment(
             Map.of("HOME", home.toString(), "DOCKER_CONFIG", other.toString()));
@@ -96,7 +104,8 @@ class DockerCredentialsTest {
             + " else echo 'credentials not found in native keychain'; exit 1; fi");
     dockerConfig(
         "{\"credHelpers\":{\"reg.io\":\"test\",\"other.io\":\"test\"},\"auths\":{\"other.io\":{\"auth\":\""
-            + b64("fromauths:x") + "\"}}}");
+            + b64("fromauths:x")
+            + "\"}}}");
     Credential c = creds().find("reg.io", "r").orElseThrow();
     assertEquals("hu", c.username());
     assertEquals("hs", c.password());
