@@ -5,6 +5,8 @@ module dev.doco.examples {
   requires static org.jspecify;
   requires org.slf4j;
   requires info.picocli;
+  // compile-time only: the module-path smoke test (patched into this module) drives javac
+  requires static java.compiler;
 
   exports dev.doco.examples.cli;
   exports dev.doco.examples.embed;
