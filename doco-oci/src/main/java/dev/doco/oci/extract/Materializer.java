@@ -37,7 +37,10 @@ import org.jspecify.annotations.Nullable;
  *       name with the raw bytes, whatever its media type says;
  *   <li>any other layer: a tar archive, plain, gzip or zstd, detected by magic bytes (the media
  *       type may lie: oras labels raw files {@code ...tar}); with the oras unpack annotation the
- *       {@code <title>/} prefix is stripped and {@code io.deis.oras.content.digest} checked;
+ *       entries must lie under {@code <title>/}, {@code io.deis.oras.content.digest} is checked,
+ *       and the prefix is stripped when it is the only content layer ({@code oras push REF dir}:
+ *       the directory is the artifact root) and kept beside other layers ({@code oras push REF
+ *       a.yaml www}: {@code www/} stays a subdirectory, as {@code oras pull} writes it);
  *   <li>anything else: an {@link ExtractionException} naming the layer and its media type.
  * </ul>
  */
@@ -104,6 +107,9 @@ public final class Materializer {
     }
     long[] stream = {0};
     int applied = 0;
+    long contentLayers =
+        layers.stream().filter(l -> !IGNORED_MEDIA_TYPES.contains(baseType(l.mediaType()))).count();
+    boolean soleContentLayer = contentLayers == 1;
     for (int i = 0; i < layers.size(); i++) {
       Descriptor layer = layers.get(i);
       if (IGNORED_MEDIA_TYPES.contains(baseType(layer.mediaType()))) {
@@ -112,7 +118,7 @@ public final class Materializer {
       String where =
           "layer " + (i + 1) + " (" + layer.digest() + ", media type " + layer.mediaType() + ")";
       try {
-        applyLayer(tree, layer, opener, stream);
+        applyLayer(tree, layer, opener, stream, soleContentLayer);
         applied++;
       } catch (Violation v) {
         throw new ExtractionException(
@@ -200,7 +206,14 @@ public final class Materializer {
     return new Stats(tree.entries(), tree.bytes(), applied);
   }
 
-  private void applyLayer(Tree tree, Descriptor layer, BlobOpener opener, long[] stream)
+  /**
+   * @param sole whether this is the artifact's only content layer: an oras directory layer is then
+   *     the artifact root ({@code oras push REF dir}) and its {@code <title>/} prefix is stripped;
+   *     beside other layers ({@code oras push REF a.yaml www}) it stays a subdirectory named by its
+   *     title, exactly as {@code oras pull} writes it
+   */
+  private void applyLayer(
+      Tree tree, Descriptor layer, BlobOpener opener, long[] stream, boolean sole)
       throws IOException {
     String title = layer.annotations().get(TITLE);
     boolean unpack = "true".equalsIgnoreCase(layer.annotations().get(UNPACK));
@@ -234,6 +247,13 @@ public final class Materializer {
           name = strip(prefix, name);
           if (e.type() == TarEntry.Type.HARDLINK) {
             link = strip(prefix, e.linkName());
+          }
+        }
+        if (prefix != null && !sole) {
+          // Checked to lie under the title above; kept under it, as oras pull does.
+          name = name.isEmpty() ? prefix : prefix + "/" + name;
+          if (link != null) {
+            link = link.isEmpty() ? prefix : prefix + "/" + link;
           }
         }
         tree.apply(e, name, e.name(), link, reader.content());

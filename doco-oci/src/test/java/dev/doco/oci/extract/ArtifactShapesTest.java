@@ -115,6 +115,27 @@ class ArtifactShapesTest {
   }
 
   @Test
+  void orasDirectoryLayerBesideFileLayers_staysASubdirectory_asOrasPullWritesIt()
+      throws IOException {
+    // oras push REF .doco-cd.yaml app : one raw titled file plus one directory layer
+    Descriptor file =
+        repo.layer(
+            TAR, DOCO_YAML.getBytes(), Map.of("org.opencontainers.image.title", ".doco-cd.yaml"));
+    byte[] t = tar().dir("app").file("app/compose.yaml", "services:\n  web: {}\n").bytes();
+    Descriptor dirLayer =
+        repo.layer(
+            TAR_GZ,
+            gzip(t),
+            Map.of(
+                "org.opencontainers.image.title", "app",
+                "io.deis.oras.content.unpack", "true",
+                "io.deis.oras.content.digest", sha256(t)));
+    Path dir = data.resolve("mixed");
+    fetch(repo.manifest("mixed", file, dirLayer), dir);
+    assertSample(dir);
+  }
+
+  @Test
   void layersApplyInOrder_withWhiteoutsAndOpaqueDirectories() throws IOException {
     byte[] l1 =
         tar()
