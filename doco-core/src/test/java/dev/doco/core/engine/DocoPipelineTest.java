@@ -16,6 +16,7 @@ import dev.doco.core.ProviderException;
 import dev.doco.core.Providers;
 import dev.doco.core.SourceException;
 import dev.doco.core.VerificationException;
+import dev.doco.core.config.AutoDiscoveryConfig;
 import dev.doco.core.config.DeployConfig;
 import dev.doco.core.config.TrustPolicy;
 import dev.doco.core.config.TrustPolicyOverride;
@@ -295,6 +296,53 @@ class DocoPipelineTest {
     verifier.signed.add(source.digest(REF));
     doco.deploy(REF, DeployOptions.DEFAULTS.withDeployments(List.of(strict)));
     assertEquals(source.digest(REF), deployer.running.get("web").digest());
+  }
+
+  @Test
+  void deploy_inlineAutoDiscoveryBase_deploysOneStackPerDirectoryOfTheCheckout() {
+    source.push(
+        REF,
+        Map.of(
+            ".doco-cd.yaml", "name: ignored-when-inline\n",
+            "a/compose.yaml", "services: {web: {image: busybox}}\n",
+            "b/compose.yaml", "services: {db: {image: busybox}}\n"));
+    DeployConfig base =
+        DeployConfig.defaults("")
+            .withTrusted(true)
+            .withAutoDiscovery(new AutoDiscoveryConfig(true, 0, false, false, true));
+
+    Deployment d = doco().deploy(REF, DeployOptions.DEFAULTS.withDeployments(List.of(base)));
+
+    assertEquals(List.of("a", "b"), d.names());
+    assertEquals(source.digest(REF), deployer.running.get("a").digest());
+    assertEquals(source.digest(REF), deployer.running.get("b").digest());
+  }
+
+  @Test
+  void verify_inlineAutoDiscoveryBaseRefusedByItsPolicy_deploysNoneOfItsStacks() {
+    source.push(
+        REF,
+        Map.of(
+            ".doco-cd.yaml", "name: root\n",
+            "compose.yaml", "services: {web: {image: busybox}}\n",
+            "a/compose.yaml", "services: {web: {image: busybox}}\n"));
+    Doco doco = doco(TrustPolicy.DISABLED, true);
+    DeployConfig plain = DeployConfig.defaults("web").withTrusted(true);
+    DeployConfig strictBase =
+        DeployConfig.defaults("")
+            .withTrusted(true)
+            .withWorkingDir("a")
+            .withAutoDiscovery(new AutoDiscoveryConfig(true, 0, false, false, true))
+            .withOci(new TrustPolicyOverride(true, List.of("good-key"), List.of(), null));
+
+    try {
+      doco.deploy(REF, DeployOptions.DEFAULTS.withDeployments(List.of(plain, strictBase)));
+    } catch (RuntimeException expected) {
+      // a partly refused run reports the refusal; what matters is what runs
+    }
+
+    assertEquals(source.digest(REF), deployer.running.get("web").digest());
+    assertFalse(deployer.running.containsKey("a"), "a stack of a refused base must not run");
   }
 
   @Test

@@ -128,14 +128,18 @@ final class Fakes {
         }
         Map<String, String> files = artifacts.get(revision.reference());
         Files.createDirectories(directory);
-        try (Stream<Path> old = Files.list(directory)) {
-          for (Path p : old.toList()) {
-            Files.delete(p);
+        try (Stream<Path> old = Files.walk(directory)) {
+          for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            if (!p.equals(directory)) {
+              Files.delete(p);
+            }
           }
         }
         long bytes = 0;
         for (var e : files.entrySet()) {
-          Files.writeString(directory.resolve(e.getKey()), e.getValue());
+          Path file = directory.resolve(e.getKey());
+          Files.createDirectories(file.getParent());
+          Files.writeString(file, e.getValue());
           bytes += e.getValue().length();
         }
         return new Checkout(revision, directory, files.size(), bytes);

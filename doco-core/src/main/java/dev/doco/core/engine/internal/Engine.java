@@ -355,19 +355,20 @@ public final class Engine implements AutoCloseable {
     // 3. verify with the global policy, then with each trusted deployment's effective policy.
     Map<String, Optional<VerificationResult>> verified = new LinkedHashMap<>();
     Map<String, DocoException> refusedInline = new LinkedHashMap<>();
+    Map<Integer, DocoException> refusedBases = new LinkedHashMap<>();
     try {
       verify(source, revision, settings.globalPolicy(), verified);
-      for (DeployConfig c : options.deployments()) {
-        TrustPolicy effective = effectivePolicy(c);
+      for (int i = 0; i < options.deployments().size(); i++) {
+        TrustPolicy effective = effectivePolicy(options.deployments().get(i));
         try {
           verify(source, revision, effective, verified);
         } catch (VerificationException e) {
-          refusedInline.put(c.name(), e);
+          // Keyed by position: an auto-discovery base usually has no name of its own.
+          refusedBases.put(i, e);
         }
       }
-      if (!options.deployments().isEmpty()
-          && refusedInline.size() == options.deployments().size()) {
-        throw refusedInline.values().iterator().next();
+      if (!options.deployments().isEmpty() && refusedBases.size() == options.deployments().size()) {
+        throw refusedBases.values().iterator().next();
       }
     } catch (RuntimeException e) {
       return failBeforeDeploy(job, revision, key, triggerHash, checkoutDir, Stage.VERIFY, e, now);
@@ -384,7 +385,9 @@ public final class Engine implements AutoCloseable {
     // 5. deploy configs: inline ones win.
     List<DeployConfig> configs;
     try {
-      configs = loadConfigs(checkout.directory(), options, revision).configs();
+      configs =
+          loadConfigs(checkout.directory(), options, revision, refusedBases, refusedInline)
+              .configs();
     } catch (RuntimeException e) {
       return failBeforeDeploy(job, revision, key, triggerHash, checkoutDir, Stage.CONFIG, e, now);
     }
@@ -432,19 +435,41 @@ public final class Engine implements AutoCloseable {
         .orElse(settings.globalPolicy());
   }
 
+  /**
+   * Loads the deploy configs: the inline ones (each expanded by auto-discovery over the checkout)
+   * when there are any, else the artifact's. A deployment generated from an inline base whose
+   * effective policy refused the artifact is added to {@code refusedInline} under its own name.
+   */
   private DeployConfigLoader.Result loadConfigs(
-      Path checkout, DeployOptions options, Revision revision) {
+      Path checkout,
+      DeployOptions options,
+      Revision revision,
+      Map<Integer, DocoException> refusedBases,
+      Map<String, DocoException> refusedInline) {
     List<DeployConfig> raw;
-    List<String> warnings = List.of();
+    List<String> warnings;
     if (!options.deployments().isEmpty()) {
-      raw = options.deployments();
+      raw = new ArrayList<>();
+      warnings = new ArrayList<>();
+      for (int i = 0; i < options.deployments().size(); i++) {
+        DeployConfigLoader.Result r =
+            DeployConfigLoader.expand(checkout, List.of(options.deployments().get(i)));
+        DocoException refused = refusedBases.get(i);
+        for (DeployConfig c : r.configs()) {
+          raw.add(c);
+          if (refused != null) {
+            refusedInline.put(c.name(), refused);
+          }
+        }
+        warnings.addAll(r.warnings());
+      }
     } else {
       DeployConfigLoader.Result r = configLoader.load(checkout, options.target());
       raw = r.configs();
       warnings = r.warnings();
-      for (String w : warnings) {
-        LOG.warn("{}: {}", revision.subject(), w);
-      }
+    }
+    for (String w : warnings) {
+      LOG.warn("{}: {}", revision.subject(), w);
     }
     List<DeployConfig> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -1026,7 +1051,8 @@ public final class Engine implements AutoCloseable {
     }
     try {
       Checkout checkout = source.fetch(revision, tmp, new FetchOptions(options.target()));
-      DeployConfigLoader.Result loaded = loadConfigs(checkout.directory(), options, revision);
+      DeployConfigLoader.Result loaded =
+          loadConfigs(checkout.directory(), options, revision, Map.of(), new LinkedHashMap<>());
       String key = sourceKey(revision, options.target());
       List<Plan.Step> steps = new ArrayList<>();
       Deployer d = null;
