@@ -81,6 +81,10 @@ public final class VerifyingInputStream extends FilterInputStream {
           expectedDigest,
           "more than " + expectedSize + " bytes");
     }
+    if (expectedSize >= 0 && count == expectedSize) {
+      // A caller that reads exactly the descriptor size and stops must not get unchecked bytes.
+      verify();
+    }
     return n;
   }
 

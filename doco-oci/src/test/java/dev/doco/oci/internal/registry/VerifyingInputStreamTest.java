@@ -37,6 +37,27 @@ class VerifyingInputStreamTest {
   }
 
   @Test
+  void readingExactlyTheDeclaredSizeOfTamperedContent_failsWithoutReadingToEnd()
+      throws IOException {
+    byte[] tampered = CONTENT.clone();
+    tampered[0] ^= 1;
+    try (VerifyingInputStream in =
+        new VerifyingInputStream(new ByteArrayInputStream(tampered), DIGEST, CONTENT.length)) {
+      MismatchException e =
+          assertThrows(MismatchException.class, () -> in.readNBytes(CONTENT.length));
+      assertEquals(DIGEST, e.expected());
+    }
+  }
+
+  @Test
+  void readingExactlyTheDeclaredSizeOfGoodContent_returnsIt() throws IOException {
+    try (VerifyingInputStream in =
+        new VerifyingInputStream(new ByteArrayInputStream(CONTENT), DIGEST, CONTENT.length)) {
+      assertArrayEquals(CONTENT, in.readNBytes(CONTENT.length));
+    }
+  }
+
+  @Test
   void sha256_ofEmptyInput_isTheKnownVector() {
     assertEquals(
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -92,11 +113,13 @@ class VerifyingInputStreamTest {
 
   @Test
   void longerThanItsSize_failsAsSoonAsTheExtraByteArrives() {
-    VerifyingInputStream in = stream(CONTENT, DIGEST, CONTENT.length - 1);
+    // The declared bytes match the digest; one extra byte follows them.
+    byte[] longer = java.util.Arrays.copyOf(CONTENT, CONTENT.length + 1);
+    VerifyingInputStream in = stream(longer, DIGEST, CONTENT.length);
     MismatchException e = assertThrows(MismatchException.class, () -> readAll(in));
     assertTrue(e.getMessage().contains("is longer than its descriptor size"), e.getMessage());
     assertEquals(DIGEST, e.expected());
-    assertEquals("more than " + (CONTENT.length - 1) + " bytes", e.actual());
+    assertEquals("more than " + CONTENT.length + " bytes", e.actual());
   }
 
   @Test
