@@ -2,6 +2,7 @@ package dev.doco.oci.extract;
 
 import dev.doco.core.DocoEvent;
 import dev.doco.core.DocoListener;
+import dev.doco.oci.internal.registry.VerifyingInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -176,63 +174,40 @@ public final class BlobCache {
     }
   }
 
-  static MessageDigest algorithm(String digest) {
-    try {
-      return MessageDigest.getInstance(digest.startsWith("sha512:") ? "SHA-512" : "SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
+  /**
+   * The module's {@link VerifyingInputStream} (digest and size checked while read, and as soon as
+   * the declared size is reached), reporting a mismatch as {@link BlobMismatchException}.
+   */
   private static final class Verifying extends FilterInputStream {
-    private final String digest;
-    private final long size;
-    private final MessageDigest md;
-    private long count;
-    private boolean checked;
-
     Verifying(InputStream in, String digest, long size) {
-      super(in);
-      this.digest = digest;
-      this.size = size;
-      this.md = algorithm(digest);
+      super(new VerifyingInputStream(in, digest, size));
     }
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      try {
+        return super.read();
+      } catch (VerifyingInputStream.MismatchException e) {
+        throw mismatch(e);
+      }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n < 0) {
-        check();
-        return -1;
+      try {
+        return super.read(b, off, len);
+      } catch (VerifyingInputStream.MismatchException e) {
+        throw mismatch(e);
       }
-      md.update(b, off, n);
-      count += n;
-      if (size >= 0 && count > size) {
-        throw new BlobMismatchException(
-            "blob " + digest + " is longer than the " + size + " bytes its descriptor declares");
-      }
-      return n;
     }
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[8192];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
+      try {
+        return super.skip(n);
+      } catch (VerifyingInputStream.MismatchException e) {
+        throw mismatch(e);
       }
-      return done;
     }
 
     @Override
@@ -240,27 +215,9 @@ public final class BlobCache {
       return false;
     }
 
-    private void check() throws BlobMismatchException {
-      if (checked) {
-        return;
-      }
-      checked = true;
-      String alg = digest.substring(0, digest.indexOf(':'));
-      String actual = alg + ":" + HexFormat.of().formatHex(md.digest());
-      if (!actual.equals(digest)) {
-        throw new BlobMismatchException(
-            "blob content does not match its digest: expected "
-                + digest
-                + ", got "
-                + actual
-                + " ("
-                + count
-                + " bytes); the registry or layout holds damaged or substituted data");
-      }
-      if (size >= 0 && count != size) {
-        throw new BlobMismatchException(
-            "blob " + digest + " has " + count + " bytes, its descriptor declares " + size);
-      }
+    private static BlobMismatchException mismatch(VerifyingInputStream.MismatchException e) {
+      return new BlobMismatchException(
+          e.getMessage() + "; the registry or layout holds damaged or substituted data");
     }
   }
 }
