@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 public final class VerifyingInputStream extends FilterInputStream {
   private final String expectedDigest;
   private final long expectedSize;
+  private final boolean sizeKnown;
   private final MessageDigest md;
   private long count;
   private boolean verified;
@@ -45,6 +46,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     super(in);
     this.expectedDigest = expectedDigest;
     this.expectedSize = expectedSize;
+    this.sizeKnown = expectedSize >= 0;
     this.md = Digests.forDigest(expectedDigest);
   }
 
@@ -57,19 +59,20 @@ public final class VerifyingInputStream extends FilterInputStream {
   public int read() throws IOException {
     byte[] one = new byte[1];
     int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    // A conforming stream returns at least one byte or -1 for a one-byte read.
+    return n == 1 ? one[0] & 0xff : -1;
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     int n = in.read(b, off, len);
-    if (n < 0) {
+    if (n == -1) {
       verify();
       return -1;
     }
     md.update(b, off, n);
     count += n;
-    if (expectedSize >= 0 && count > expectedSize) {
+    if (sizeKnown && count > expectedSize) {
       throw new MismatchException(
           "blob "
               + expectedDigest
@@ -81,8 +84,9 @@ public final class VerifyingInputStream extends FilterInputStream {
           expectedDigest,
           "more than " + expectedSize + " bytes");
     }
-    if (expectedSize >= 0 && count == expectedSize) {
-      // A caller that reads exactly the descriptor size and stops must not get unchecked bytes.
+    if (count == expectedSize) {
+      // (never true when the size is unknown: count is positive here.) A caller that reads exactly
+      // the descriptor size and stops must not get unchecked bytes.
       verify();
     }
     return n;
@@ -94,7 +98,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     long done = 0;
     while (done < n) {
       int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-      if (r < 0) {
+      if (r == -1) {
         break;
       }
       done += r;
@@ -119,7 +123,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     if (verified) {
       return;
     }
-    if (expectedSize >= 0 && count != expectedSize) {
+    if (sizeKnown && count != expectedSize) {
       throw new MismatchException(
           "blob "
               + expectedDigest

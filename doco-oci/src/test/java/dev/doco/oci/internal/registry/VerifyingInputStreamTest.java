@@ -39,7 +39,9 @@ class VerifyingInputStreamTest {
   @Test
   void readingExactlyTheDeclaredSizeOfTamperedContent_failsWithoutReadingToEnd()
       throws IOException {
-    byte[] tampered = CONTENT.clone();
+    // The connection has not signalled end of stream yet (more bytes follow): the check must come
+    // from reaching the declared size, not from the end of the stream.
+    byte[] tampered = java.util.Arrays.copyOf(CONTENT, CONTENT.length + 8);
     tampered[0] ^= 1;
     try (VerifyingInputStream in =
         new VerifyingInputStream(new ByteArrayInputStream(tampered), DIGEST, CONTENT.length)) {
@@ -185,5 +187,26 @@ class VerifyingInputStreamTest {
     assertFalse(in.markSupported());
     in.mark(10);
     assertThrows(IOException.class, in::reset);
+  }
+
+  @Test
+  void zeroLengthRead_midStream_returnsZeroAndDoesNotEndTheStream() throws IOException {
+    VerifyingInputStream in = stream(CONTENT, DIGEST, CONTENT.length);
+    assertEquals(2, in.read(new byte[2], 0, 2));
+    assertEquals(0, in.read(new byte[2], 0, 0));
+    assertEquals(2, in.count());
+    assertArrayEquals(java.util.Arrays.copyOfRange(CONTENT, 2, CONTENT.length), readAll(in));
+  }
+
+  @Test
+  void skipLongerThanOneBuffer_skipsExactlyWhatWasAsked() throws IOException {
+    byte[] big = new byte[20_000];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    VerifyingInputStream in = stream(big, Digests.sha256(big), big.length);
+    assertEquals(10_000, in.skip(10_000));
+    assertEquals(10_000, in.count());
+    assertEquals(big[10_000] & 0xff, in.read());
   }
 }
