@@ -42,7 +42,7 @@ public final class TarReader {
     String longName = null;
     String longLink = null;
     while (true) {
-      if (!readBlock(header, true)) {
+      if (!readBlock(header)) {
         done = true; // EOF without end-of-archive blocks: tolerated, like GNU tar
         return null;
       }
@@ -139,14 +139,14 @@ public final class TarReader {
       }
       remaining -= n;
     }
-    while (padding > 0) {
-      int n = in.read(buf, 0, (int) Math.min(buf.length, padding));
+    long pad = padding;
+    padding = 0;
+    while (pad > 0) {
+      int n = in.read(buf, 0, (int) pad);
       if (n < 0) {
-        // Some writers omit the final padding; treat as end.
-        padding = 0;
-        break;
+        break; // some writers omit the final padding; the next read sees the end
       }
-      padding -= n;
+      pad -= n;
     }
   }
 
@@ -182,12 +182,12 @@ public final class TarReader {
   }
 
   /** Reads one block; false on a clean EOF before its first byte. */
-  private boolean readBlock(byte[] b, boolean eofOk) throws IOException {
+  private boolean readBlock(byte[] b) throws IOException {
     int off = 0;
     while (off < b.length) {
       int n = in.read(b, off, b.length - off);
       if (n < 0) {
-        if (off == 0 && eofOk) {
+        if (off == 0) {
           return false;
         }
         throw new EOFException("tar archive truncated inside a header");
@@ -253,31 +253,31 @@ public final class TarReader {
       long v = (header[off] & 0x40) != 0 ? -1 : 0;
       v = (v << 6) | (header[off] & 0x3f);
       for (int i = 1; i < len; i++) {
-        if (((v >>> 55) & 0xff) != 0 && ((v >>> 55) & 0xff) != 0x1ff) {
+        long top = v >> 55; // the bits the shift below drops, and the new sign bit
+        if (top != 0 && top != -1) {
           throw new TarFormatException("tar header " + what + " field overflows");
         }
         v = (v << 8) | (header[off + i] & 0xff);
       }
       return v;
     }
+    // Octal digits, optionally led by and ended with spaces or NULs. At most 12 digits (36 bits):
+    // no overflow possible.
     long v = 0;
-    int i = off;
-    int end = off + len;
-    while (i < end && (header[i] == ' ' || header[i] == 0)) {
-      i++;
-    }
-    for (; i < end; i++) {
+    boolean digits = false;
+    for (int i = off; i < off + len; i++) {
       byte b = header[i];
       if (b == 0 || b == ' ') {
-        break;
+        if (digits) {
+          break;
+        }
+        continue;
       }
       if (b < '0' || b > '7') {
         throw new TarFormatException("tar header " + what + " field is not an octal number");
       }
       v = (v << 3) | (b - '0');
-      if (v < 0) {
-        throw new TarFormatException("tar header " + what + " field overflows");
-      }
+      digits = true;
     }
     return v;
   }

@@ -90,14 +90,7 @@ public final class TarWriter implements AutoCloseable {
         records.append(paxRecord("size", Long.toString(size)));
       }
       byte[] data = records.toString().getBytes(StandardCharsets.UTF_8);
-      writeHeader(
-          asciiTail("PaxHeaders/" + asciiTail(name, 80), 100),
-          "",
-          'x',
-          0644,
-          data.length,
-          "",
-          mtime);
+      writeHeader("PaxHeaders/" + asciiTail(name, 80), "", 'x', 0644, data.length, "", mtime);
       out.write(data);
       pad(data.length);
       if (needPax) {
@@ -140,7 +133,7 @@ public final class TarWriter implements AutoCloseable {
   private static String paxRecord(String key, String value) {
     String body = " " + key + "=" + value + "\n";
     int bodyLen = body.getBytes(StandardCharsets.UTF_8).length;
-    int len = bodyLen + 1;
+    int len = bodyLen; // the smallest length that counts its own digits
     while (Integer.toString(len).length() + bodyLen != len) {
       len = Integer.toString(len).length() + bodyLen;
     }
@@ -176,7 +169,7 @@ public final class TarWriter implements AutoCloseable {
       b.append(c > 127 ? '_' : c);
     }
     String a = b.toString();
-    return a.length() <= max ? a : a.substring(a.length() - max);
+    return a.substring(Math.max(0, a.length() - max));
   }
 
   private static void put(byte[] h, int off, int len, String s) {
@@ -196,10 +189,7 @@ public final class TarWriter implements AutoCloseable {
   }
 
   private void pad(long size) throws IOException {
-    int p = (int) ((BLOCK - (size % BLOCK)) % BLOCK);
-    if (p > 0) {
-      out.write(new byte[p]);
-    }
+    out.write(new byte[(int) ((BLOCK - (size % BLOCK)) % BLOCK)]);
   }
 
   /** Writes the end-of-archive marker (two zero blocks); does not close the underlying stream. */
