@@ -186,12 +186,8 @@ public final class DocoVerifier implements Verifier {
         all.addAll(n.attempts());
         return new VerificationResult(subject, true, n.signature(), n.matchedBy(), all, n.notes());
       }
-      if (n.attempts().isEmpty()) {
-        attempts.add("notation: refused without a reason");
-      }
-      for (String a : n.attempts()) {
-        attempts.add(a.startsWith("notation") ? a : "notation: " + a);
-      }
+      // every line of a Notation refusal starts with "notation" (never empty)
+      attempts.addAll(n.attempts());
     }
     LOG.debug("{}: refused: {}", subject, attempts);
     return VerificationResult.refused(subject, attempts);

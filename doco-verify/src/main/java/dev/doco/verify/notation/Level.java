@@ -31,11 +31,7 @@ enum Level {
   enum Action {
     ENFORCE,
     LOG,
-    SKIP;
-
-    String key() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    SKIP
   }
 
   private final Map<Check, Action> table = new EnumMap<>(Check.class);

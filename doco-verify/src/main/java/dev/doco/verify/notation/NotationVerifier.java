@@ -20,7 +20,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -99,7 +98,8 @@ public final class NotationVerifier {
   }
 
   /**
-   * Verifies {@code revision.subject()}; never throws for a bad or missing signature.
+   * Verifies {@code revision.subject()}; never throws for a bad or missing signature. A refused
+   * result has at least one attempt, and every attempt line starts with {@code "notation"}.
    *
    * @throws dev.doco.core.ConfigException when the trust policy file is missing or invalid
    */
@@ -451,7 +451,7 @@ public final class NotationVerifier {
         }
         for (X509Certificate chainCert : info.chain()) {
           for (X509Certificate trusted : certs) {
-            if (sameBytes(chainCert, trusted)) {
+            if (chainCert.equals(trusted)) { // X509Certificate.equals compares the DER bytes
               String anchor =
                   "certificate " + CertChains.name(trusted) + " (" + fingerprint(trusted) + ")";
               String identity = identity(info.leaf(), label, notes);
@@ -684,14 +684,6 @@ public final class NotationVerifier {
 
   private static String describe(String mediaType, String digest, long size) {
     return "{mediaType " + mediaType + ", digest " + digest + ", size " + size + "}";
-  }
-
-  private static boolean sameBytes(X509Certificate a, X509Certificate b) {
-    try {
-      return Arrays.equals(a.getEncoded(), b.getEncoded());
-    } catch (CertificateEncodingException e) {
-      return false;
-    }
   }
 
   static String fingerprint(X509Certificate c) {

@@ -271,14 +271,14 @@ record TrustPolicyDocument(String origin, List<TrustPolicyDocument.Statement> st
         any = true;
         continue;
       }
-      int colon = id.indexOf(':');
-      if (colon < 0 || !id.substring(0, colon).trim().equals("x509.subject")) {
+      String[] prefixAndDn = id.split(":", 2);
+      if (prefixAndDn.length != 2 || !prefixAndDn[0].trim().equals("x509.subject")) {
         throw new Malformed(
             what + ": trusted identity \"" + id + "\" must be \"*\" or \"x509.subject: <DN>\"");
       }
       Map<String, String> dn;
       try {
-        dn = DistinguishedName.parse(id.substring(colon + 1).trim());
+        dn = DistinguishedName.parse(prefixAndDn[1].trim());
       } catch (Malformed e) {
         throw new Malformed(what + ": trusted identity \"" + id + "\": " + e.getMessage(), e);
       }
@@ -312,11 +312,10 @@ record TrustPolicyDocument(String origin, List<TrustPolicyDocument.Statement> st
   }
 
   private static StoreRef storeRef(String s, String what) throws Malformed {
-    int colon = s.indexOf(':');
-    String type = colon < 0 ? "" : s.substring(0, colon);
-    String name = colon < 0 ? "" : s.substring(colon + 1);
-    if (!Set.of("ca", "signingAuthority", "tsa").contains(type)
-        || !STORE_NAME.matcher(name).matches()) {
+    String[] typeAndName = s.split(":", 2);
+    if (typeAndName.length != 2
+        || !Set.of("ca", "signingAuthority", "tsa").contains(typeAndName[0])
+        || !STORE_NAME.matcher(typeAndName[1]).matches()) {
       throw new Malformed(
           what
               + ": trust store \""
@@ -324,7 +323,7 @@ record TrustPolicyDocument(String origin, List<TrustPolicyDocument.Statement> st
               + "\" must be ca:NAME, signingAuthority:NAME or tsa:NAME (NAME of letters, digits,"
               + " '_', '.', '-')");
     }
-    return new StoreRef(type, name);
+    return new StoreRef(typeAndName[0], typeAndName[1]);
   }
 
   /**

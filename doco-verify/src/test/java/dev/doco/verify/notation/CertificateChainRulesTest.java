@@ -3,13 +3,29 @@ package dev.doco.verify.notation;
 import static dev.doco.verify.notation.TestSigning.T0;
 import static dev.doco.verify.notation.TestSigning.T_END;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.doco.verify.notation.TestSigning.Extensions;
 import dev.doco.verify.notation.TestSigning.Kind;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -135,5 +151,199 @@ class CertificateChainRulesTest {
             Malformed.class,
             () -> CertChains.validateTimestampingChain(List.of(tsaLeaf, interCert)));
     assertTrue(noRoot.getMessage().contains("self-signed root"), noRoot.getMessage());
+  }
+
+  private static X509Certificate custom(
+      String subject, KeyPair subjectKey, String issuer, KeyPair issuerKey, Extensions ext)
+      throws Exception {
+    return TestSigning.cert(
+        new X500Name(subject),
+        subjectKey.getPublic(),
+        issuer,
+        issuerKey.getPrivate(),
+        T0,
+        T_END,
+        ext);
+  }
+
+  /** A code-signing leaf under the intermediate with the given key usage and EKUs. */
+  private static X509Certificate leafWith(int keyUsage, KeyPurposeId... ekus) throws Exception {
+    return custom(
+        LEAF_DN,
+        leaf,
+        INTER_DN,
+        inter,
+        b -> {
+          b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+          if (ekus.length > 0) {
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(ekus));
+          }
+        });
+  }
+
+  @Test
+  void leafThatIsACaWithPathLengthZero_isRefused() throws Exception {
+    X509Certificate caLeaf =
+        custom(
+            LEAF_DN,
+            leaf,
+            INTER_DN,
+            inter,
+            b -> {
+              b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+              b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            });
+    String message = refusal(List.of(caLeaf, interCert, rootCert));
+    assertTrue(message.contains("basic constraints must not set CA to true"), message);
+  }
+
+  @Test
+  void caWithPathLengthZero_directlyAboveTheLeaf_isAccepted() throws Exception {
+    X509Certificate inter0 =
+        custom(
+            INTER_DN,
+            inter,
+            ROOT_DN,
+            root,
+            b -> {
+              b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+              b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign));
+            });
+    assertDoesNotThrow(
+        () -> CertChains.validateCodeSigningChain(List.of(leafCert, inter0, rootCert)));
+  }
+
+  @Test
+  void caWithoutKeyCertSign_isRefused() throws Exception {
+    X509Certificate noCertSign =
+        custom(
+            INTER_DN,
+            inter,
+            ROOT_DN,
+            root,
+            b -> {
+              b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+              b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.cRLSign));
+            });
+    String message = refusal(List.of(leafCert, noCertSign, rootCert));
+    assertTrue(message.endsWith(": key usage must include keyCertSign"), message);
+  }
+
+  @Test
+  void leafKeyUsage_onlyDigitalSignatureAndContentCommitmentAreAllowed() throws Exception {
+    assertDoesNotThrow(
+        () ->
+            CertChains.validateCodeSigningChain(
+                List.of(
+                    leafWith(
+                        KeyUsage.digitalSignature | KeyUsage.nonRepudiation,
+                        KeyPurposeId.id_kp_codeSigning),
+                    interCert,
+                    rootCert)));
+    String message =
+        refusal(
+            List.of(
+                leafWith(
+                    KeyUsage.digitalSignature | KeyUsage.keyEncipherment,
+                    KeyPurposeId.id_kp_codeSigning),
+                interCert,
+                rootCert));
+    assertTrue(
+        message.endsWith(
+            ": key usage bit 2 is not allowed (only digitalSignature and contentCommitment)"),
+        message);
+    String noDigitalSignature =
+        refusal(List.of(leafWith(KeyUsage.nonRepudiation), interCert, rootCert));
+    assertTrue(
+        noDigitalSignature.endsWith(": key usage must be present with digitalSignature"),
+        noDigitalSignature);
+  }
+
+  @Test
+  void leafExtendedKeyUsage_serverAuthIsRefused_andNoEkuAtAllIsAccepted() throws Exception {
+    String message =
+        refusal(
+            List.of(
+                leafWith(
+                    KeyUsage.digitalSignature,
+                    KeyPurposeId.id_kp_codeSigning,
+                    KeyPurposeId.id_kp_serverAuth),
+                interCert,
+                rootCert));
+    assertTrue(
+        message.endsWith(
+            ": extended key usage 1.3.6.1.5.5.7.3.1 is not allowed for a code-signing leaf"),
+        message);
+    assertDoesNotThrow(
+        () ->
+            CertChains.validateCodeSigningChain(
+                List.of(leafWith(KeyUsage.digitalSignature), interCert, rootCert)));
+  }
+
+  @Test
+  void rsaKeyShorterThan2048Bits_anywhereInTheChain_isRefused() throws Exception {
+    KeyPair weak = TestSigning.rsa(1024);
+    X509Certificate weakRoot = cert(ROOT_DN, weak, ROOT_DN, weak, Kind.CA);
+    X509Certificate leafUnderWeak = cert(LEAF_DN, leaf, ROOT_DN, weak, Kind.CODE_SIGNING);
+    String message = refusal(List.of(leafUnderWeak, weakRoot));
+    assertTrue(message.endsWith(": RSA key shorter than 2048 bits"), message);
+  }
+
+  @Test
+  void timestampingLeafThatIsACa_isRefused() throws Exception {
+    X509Certificate caTsa =
+        custom(
+            LEAF_DN,
+            leaf,
+            INTER_DN,
+            inter,
+            b -> {
+              b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+              b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+              b.addExtension(
+                  Extension.extendedKeyUsage,
+                  true,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
+            });
+    Malformed e =
+        assertThrows(
+            Malformed.class,
+            () -> CertChains.validateTimestampingChain(List.of(caTsa, interCert, rootCert)));
+    assertTrue(
+        e.getMessage().endsWith(": basic constraints must not set CA to true"), e.getMessage());
+  }
+
+  @Test
+  void isRevocable_crlDistributionPointOrOcspResponder_yes_caIssuersOnly_no_unreadable_yes()
+      throws Exception {
+    GeneralName url = new GeneralName(GeneralName.uniformResourceIdentifier, "http://x.example/");
+    X509Certificate crl =
+        leafExtension(
+            Extension.cRLDistributionPoints,
+            new CRLDistPoint(
+                new DistributionPoint[] {
+                  new DistributionPoint(
+                      new DistributionPointName(new GeneralNames(url)), null, null)
+                }));
+    X509Certificate ocsp =
+        leafExtension(
+            Extension.authorityInfoAccess,
+            new AuthorityInformationAccess(AccessDescription.id_ad_ocsp, url));
+    X509Certificate caIssuers =
+        leafExtension(
+            Extension.authorityInfoAccess,
+            new AuthorityInformationAccess(AccessDescription.id_ad_caIssuers, url));
+    X509Certificate unreadable = leafExtension(Extension.authorityInfoAccess, new ASN1Integer(5));
+    assertTrue(CertChains.isRevocable(crl), "CRL distribution point");
+    assertTrue(CertChains.isRevocable(ocsp), "OCSP responder");
+    assertFalse(CertChains.isRevocable(caIssuers), "caIssuers only");
+    assertTrue(CertChains.isRevocable(unreadable), "unreadable AIA");
+    assertFalse(CertChains.isRevocable(leafCert), "neither");
+  }
+
+  private static X509Certificate leafExtension(
+      org.bouncycastle.asn1.ASN1ObjectIdentifier oid, org.bouncycastle.asn1.ASN1Encodable value)
+      throws Exception {
+    return custom(LEAF_DN, leaf, INTER_DN, inter, b -> b.addExtension(oid, false, value));
   }
 }

@@ -239,6 +239,12 @@ class NotationVectorsTest {
     VerificationResult r = verifyLayout("jws_signature.sig", "application/jose+json", identity);
     assertTrue(r.accepted(), all(r));
     assertTrue(r.matchedBy().contains("(JWS)") && r.matchedBy().contains("ca:alpine-selfsigned"));
+    // the result names the trusted identity that matched ("*" says so)
+    assertTrue(
+        r.matchedBy()
+            .endsWith(
+                identity.equals("*") ? ", identity * (any)" : ", identity \"" + identity + "\""),
+        r.matchedBy());
   }
 
   @ParameterizedTest

@@ -21,6 +21,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -85,6 +90,35 @@ final class TestSigning {
     return g.generateKeyPair();
   }
 
+  /** Adds extensions to a certificate being built. */
+  interface Extensions {
+    void addTo(X509v3CertificateBuilder b) throws Exception;
+  }
+
+  /** A certificate with exactly the extensions {@code extensions} adds. */
+  static X509Certificate cert(
+      X500Name subject,
+      PublicKey key,
+      String issuer,
+      PrivateKey issuerKey,
+      Instant notBefore,
+      Instant notAfter,
+      Extensions extensions)
+      throws Exception {
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            new X500Name(issuer),
+            BigInteger.valueOf(SERIAL.incrementAndGet()),
+            Date.from(notBefore),
+            Date.from(notAfter),
+            subject,
+            key);
+    extensions.addTo(b);
+    String alg = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    return new JcaX509CertificateConverter()
+        .getCertificate(b.build(new JcaContentSignerBuilder(alg).build(issuerKey)));
+  }
+
   static X509Certificate cert(
       String subject,
       PublicKey key,
@@ -95,14 +129,18 @@ final class TestSigning {
       Instant notAfter,
       @Nullable String ocspUrl)
       throws Exception {
-    X509v3CertificateBuilder b =
-        new JcaX509v3CertificateBuilder(
-            new X500Name(issuer),
-            BigInteger.valueOf(SERIAL.incrementAndGet()),
-            Date.from(notBefore),
-            Date.from(notAfter),
-            new X500Name(subject),
-            key);
+    return cert(
+        new X500Name(subject),
+        key,
+        issuer,
+        issuerKey,
+        notBefore,
+        notAfter,
+        b -> addExtensions(b, kind, ocspUrl));
+  }
+
+  private static void addExtensions(X509v3CertificateBuilder b, Kind kind, @Nullable String ocspUrl)
+      throws Exception {
     switch (kind) {
       case CA -> {
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
@@ -133,9 +171,6 @@ final class TestSigning {
               AccessDescription.id_ad_ocsp,
               new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
     }
-    String alg = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-    return new JcaX509CertificateConverter()
-        .getCertificate(b.build(new JcaContentSignerBuilder(alg).build(issuerKey)));
   }
 
   /** A self-signed code-signing certificate, as the openssl recipe makes. */
@@ -281,6 +316,11 @@ final class TestSigning {
       @Nullable Instant expiry,
       @Nullable Timestamper tsa)
       throws Exception {
+    return cose(s, alg, coseProtectedHeader(alg, signingTime, expiry), payloadJson, tsa);
+  }
+
+  /** The protected header {@link #cose} uses (notary.x509, optional expiry). */
+  static byte[] coseProtectedHeader(int alg, Instant signingTime, @Nullable Instant expiry) {
     Cbor.Encoder p = new Cbor.Encoder().map(expiry == null ? 5 : 6);
     p.integer(1).integer(alg);
     p.integer(2).array(expiry == null ? 1 : 2).text("io.cncf.notary.signingScheme");
@@ -293,7 +333,12 @@ final class TestSigning {
     if (expiry != null) {
       p.text("io.cncf.notary.expiry").tag(1).integer(expiry.getEpochSecond());
     }
-    byte[] prot = p.toByteArray();
+    return p.toByteArray();
+  }
+
+  /** A COSE_Sign1_Tagged envelope with the protected header {@code prot}, x5chain unprotected. */
+  static byte[] cose(Signer s, int alg, byte[] prot, String payloadJson, @Nullable Timestamper tsa)
+      throws Exception {
     byte[] payload = payloadJson.getBytes(StandardCharsets.UTF_8);
     String jwsAlg = alg == COSE_ALG_PS256 ? "PS256" : "ES256";
     byte[] sig = sign(jwsAlg, s.key(), Cbor.sign1ToBeSigned(prot, payload));
@@ -334,24 +379,53 @@ final class TestSigning {
 
     /** A token over SHA-256(signature) at {@code genTime}. */
     Timestamper at(Instant genTime) {
-      return signature -> {
-        TimeStampTokenGenerator gen =
-            new TimeStampTokenGenerator(
-                new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withECDSA", key, cert),
-                new JcaDigestCalculatorProviderBuilder()
-                    .build()
-                    .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
-                new ASN1ObjectIdentifier("1.2.3.4.1"));
-        gen.addCertificates(new JcaCertStore(List.of(cert, root)));
-        TimeStampRequestGenerator reqGen = new TimeStampRequestGenerator();
-        reqGen.setCertReq(true); // as notation asks: the token carries the TSA certificates
-        TimeStampRequest req =
-            reqGen.generate(
-                TSPAlgorithms.SHA256, MessageDigest.getInstance("SHA-256").digest(signature));
-        return gen.generate(req, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(genTime))
-            .getEncoded();
-      };
+      return signature ->
+          token(key, cert, List.of(cert, root), signature, genTime, "1.2.3.4.1", null);
     }
+  }
+
+  /** A TSA's accuracy: seconds, milliseconds, microseconds. */
+  record Accuracy(int seconds, int millis, int micros) {}
+
+  /**
+   * An RFC 3161 token over SHA-256({@code signature}), signed by {@code key} as {@code signer},
+   * carrying {@code embedded}, with the given policy and accuracy (none when null).
+   */
+  static byte[] token(
+      PrivateKey key,
+      X509Certificate signer,
+      List<X509Certificate> embedded,
+      byte[] signature,
+      Instant genTime,
+      String policy,
+      @Nullable Accuracy accuracy)
+      throws Exception {
+    TimeStampTokenGenerator gen =
+        new TimeStampTokenGenerator(
+            new JcaSimpleSignerInfoGeneratorBuilder()
+                // a TSA signs at genTime (BouncyCastle's default would be the wall clock)
+                .setSignedAttributeGenerator(
+                    new AttributeTable(
+                        new Attribute(
+                            CMSAttributes.signingTime, new DERSet(new Time(Date.from(genTime))))))
+                .build("SHA256withECDSA", key, signer),
+            new JcaDigestCalculatorProviderBuilder()
+                .build()
+                .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
+            new ASN1ObjectIdentifier(policy));
+    if (accuracy != null) {
+      gen.setAccuracySeconds(accuracy.seconds());
+      gen.setAccuracyMillis(accuracy.millis());
+      gen.setAccuracyMicros(accuracy.micros());
+    }
+    gen.addCertificates(new JcaCertStore(embedded));
+    TimeStampRequestGenerator reqGen = new TimeStampRequestGenerator();
+    reqGen.setCertReq(true); // as notation asks: the token carries the TSA certificates
+    TimeStampRequest req =
+        reqGen.generate(
+            TSPAlgorithms.SHA256, MessageDigest.getInstance("SHA-256").digest(signature));
+    return gen.generate(req, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(genTime))
+        .getEncoded();
   }
 
   static void writePem(Path file, X509Certificate... certs) throws Exception {
