@@ -147,18 +147,6 @@ public final class Crypto {
     return "sha256:" + hex(sha256(key.getEncoded())).substring(0, 12) + "...";
   }
 
-  /** A short key description: {@code ECDSA P-256}, {@code RSA-4096}, {@code Ed25519}. */
-  public static String describe(PublicKey key) {
-    if (key instanceof ECPublicKey) {
-      int bits = ((ECPublicKey) key).getParams().getCurve().getField().getFieldSize();
-      return "ECDSA P-" + bits;
-    }
-    if (key instanceof RSAPublicKey) {
-      return "RSA-" + ((RSAPublicKey) key).getModulus().bitLength();
-    }
-    return key.getAlgorithm();
-  }
-
   /**
    * Verifies a cosign classic signature: SHA-256 for every ECDSA curve (cosign's default), RSA
    * PKCS#1 v1.5 then PSS with SHA-256, pure Ed25519.

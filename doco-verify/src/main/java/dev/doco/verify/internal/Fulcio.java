@@ -18,7 +18,6 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -158,10 +157,7 @@ public final class Fulcio {
     } catch (CertificateParsingException e) {
       throw new SignatureCheckException("certificate SAN does not parse");
     }
-    if (sans == null) {
-      return out;
-    }
-    for (List<?> san : sans) {
+    for (List<?> san : sans == null ? List.<List<?>>of() : sans) {
       int type = (Integer) san.get(0);
       Object value = san.get(1);
       if (type == 0 && value instanceof byte[]) {
@@ -185,6 +181,11 @@ public final class Fulcio {
       }
       ASN1Primitive v =
           ((ASN1TaggedObject) seq.getObjectAt(1)).getExplicitBaseObject().toASN1Primitive();
+      // The JDK hands otherName back re-encoded with a second [0] around the value's own [0]
+      // EXPLICIT tag (sun.security.x509.OtherName keeps the tagged value and tags it again).
+      if (v instanceof ASN1TaggedObject inner && inner.getTagNo() == 0) {
+        v = inner.getExplicitBaseObject().toASN1Primitive();
+      }
       return v instanceof ASN1String ? ((ASN1String) v).getString() : null;
     } catch (IOException | RuntimeException e) {
       return null;
@@ -369,9 +370,5 @@ public final class Fulcio {
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new SignatureCheckException("certificate does not encode");
     }
-  }
-
-  static boolean sameBytes(byte[] a, byte[] b) {
-    return Arrays.equals(a, b);
   }
 }

@@ -191,7 +191,7 @@ public final class Rekor {
   public static void verifyInclusion(
       byte[] leaf, long index, long size, List<byte[]> hashes, byte[] rootHash)
       throws SignatureCheckException {
-    if (index < 0 || size <= 0 || index >= size) {
+    if (index < 0 || index >= size) {
       throw new SignatureCheckException(
           "inclusion proof index " + index + " is outside a tree of size " + size);
     }

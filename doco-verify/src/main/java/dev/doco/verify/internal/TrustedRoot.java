@@ -44,11 +44,6 @@ public record TrustedRoot(
     public boolean contains(Instant t) {
       return (start == null || !t.isBefore(start)) && (end == null || !t.isAfter(end));
     }
-
-    @Override
-    public String toString() {
-      return "[" + (start == null ? "-" : start) + " .. " + (end == null ? "open" : end) + "]";
-    }
   }
 
   /**
@@ -89,11 +84,6 @@ public record TrustedRoot(
     @Override
     public int hashCode() {
       return Arrays.hashCode(keyId);
-    }
-
-    @Override
-    public String toString() {
-      return baseUrl + " (log ID " + Crypto.hex(keyId) + ")";
     }
   }
 
