@@ -110,9 +110,9 @@ public final class SigstoreBundles {
       throws SignatureCheckException {
     Map<String, Object> bundle = Json.parseObject(bundleJson, "Sigstore bundle");
     String mediaType = Json.requireString(bundle, "mediaType");
-    if (!mediaType.equals(BUNDLE_ARTIFACT_TYPE)
-        && !mediaType.matches(
-            "application/vnd\\.dev\\.sigstore\\.bundle(\\.v0\\.[123]\\+json|\\+json;version=0\\.[123])")) {
+    // the pattern includes BUNDLE_ARTIFACT_TYPE (v0.3+json)
+    if (!mediaType.matches(
+        "application/vnd\\.dev\\.sigstore\\.bundle(\\.v0\\.[123]\\+json|\\+json;version=0\\.[123])")) {
       throw new SignatureCheckException("bundle media type " + mediaType + " is not supported");
     }
     Map<String, Object> vm = Json.requireObject(bundle, "verificationMaterial");
@@ -301,7 +301,7 @@ public final class SigstoreBundles {
     Set<String> seen = new HashSet<>();
     List<String> reasons = new ArrayList<>();
     Instant time = null;
-    int verified = 0;
+    boolean verified = false;
     for (Map<String, Object> e : entries) {
       byte[] logId =
           Crypto.base64(Json.requireString(Json.requireObject(e, "logId"), "keyId"), "logId");
@@ -365,11 +365,11 @@ public final class SigstoreBundles {
         note += ", integrated " + time;
       }
       notes.add(note);
-      verified++;
+      verified = true;
     }
-    if (verified == 0) {
-      throw new SignatureCheckException(
-          reasons.isEmpty() ? "no verifiable transparency-log entry" : String.join("; ", reasons));
+    if (!verified) {
+      // entries is not empty and every entry either verified, threw, or added a reason
+      throw new SignatureCheckException(String.join("; ", reasons));
     }
     return time;
   }
