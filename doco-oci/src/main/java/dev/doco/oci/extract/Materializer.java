@@ -8,6 +8,7 @@ import dev.doco.oci.internal.tar.TarFormatException;
 import dev.doco.oci.internal.tar.TarReader;
 import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Applies an artifact's layers, in order, to an empty directory with every safety rule and budget
@@ -51,7 +51,8 @@ public final class Materializer {
           "application/vnd.in-toto+json",
           "application/vnd.dev.cosign.simplesigning.v1+json",
           "application/vnd.dev.sigstore.bundle.v0.3+json",
-          "application/vnd.dev.sigstore.bundle+json;version=0.3",
+          // compared without parameters: ...bundle+json;version=0.3 is this one
+          "application/vnd.dev.sigstore.bundle+json",
           "application/vnd.cncf.notary.signature",
           "application/vnd.cncf.helm.chart.provenance.v1.prov");
 
@@ -130,7 +131,8 @@ public final class Materializer {
             layer.mediaType(),
             v.entry,
             v.getCause());
-      } catch (TarFormatException | ZipException e) {
+      } catch (TarFormatException | ZipException | EOFException e) {
+        // EOF: a truncated archive (the blob itself is complete: it is verified against its digest)
         throw new ExtractionException(
             CORRUPT_ARCHIVE,
             reference + ": " + where + " is a damaged archive: " + e.getMessage(),
@@ -220,8 +222,8 @@ public final class Materializer {
     tree.beginLayer();
     try (InputStream raw = opener.open(layer)) {
       if (title != null && !unpack) {
-        tree.writeRawFile(title, raw, layer.size() >= 0 ? layer.size() : 0);
-        drain(raw);
+        // writeRawFile reads the blob to its end (or fails): verified whole
+        tree.writeRawFile(title, raw, Math.max(layer.size(), 0));
         return;
       }
       BufferedInputStream buffered = new BufferedInputStream(raw, 65536);
@@ -250,10 +252,11 @@ public final class Materializer {
           }
         }
         if (prefix != null && !sole) {
-          // Checked to lie under the title above; kept under it, as oras pull does.
-          name = name.isEmpty() ? prefix : prefix + "/" + name;
+          // Checked to lie under the title above; kept under it, as oras pull does ("prefix/" is
+          // the directory itself).
+          name = prefix + "/" + name;
           if (link != null) {
-            link = link.isEmpty() ? prefix : prefix + "/" + link;
+            link = prefix + "/" + link;
           }
         }
         tree.apply(e, name, e.name(), link, reader.content());
@@ -281,11 +284,10 @@ public final class Materializer {
     while (n.startsWith("./")) {
       n = n.substring(2);
     }
-    String trimmed = n.endsWith("/") ? n.substring(0, n.length() - 1) : n;
-    if (trimmed.equals(prefix)) {
+    if (n.equals(prefix)) {
       return "";
     }
-    if (n.startsWith(prefix + "/")) {
+    if (n.startsWith(prefix + "/")) { // "prefix/" itself becomes "" here
       return n.substring(prefix.length() + 1);
     }
     throw new Violation(
@@ -341,14 +343,11 @@ public final class Materializer {
     for (int i = 0; i < 512; i++) {
       sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xff);
     }
+    // octal digits between NULs or spaces (trim removes both)
     String stored = new String(h, 148, 8, java.nio.charset.StandardCharsets.US_ASCII).trim();
-    int nul = stored.indexOf('\0');
-    if (nul >= 0) {
-      stored = stored.substring(0, nul).trim();
-    }
     try {
-      return !stored.isEmpty() && Long.parseLong(stored, 8) == sum;
-    } catch (NumberFormatException e) {
+      return Long.parseLong(stored, 8) == sum;
+    } catch (NumberFormatException e) { // also an empty field
       return false;
     }
   }
@@ -367,10 +366,14 @@ public final class Materializer {
       long base = 1L << log;
       window = base + (base / 8) * (wd & 7);
     } else {
+      // single segment: the window is the frame content size
       int fcsFlag = fhd >>> 6;
+      if (fcsFlag < 2) {
+        return; // a 1- or 2-byte content size: at most 65,791 bytes
+      }
       int didFlag = fhd & 3;
       int didSize = didFlag == 0 ? 0 : 1 << (didFlag - 1);
-      int fcsSize = fcsFlag == 0 ? 1 : 1 << fcsFlag;
+      int fcsSize = 1 << fcsFlag; // 4 or 8 bytes, little-endian
       int off = 5 + didSize;
       if (head.length < off + fcsSize) {
         return;
@@ -379,13 +382,13 @@ public final class Materializer {
       for (int i = fcsSize - 1; i >= 0; i--) {
         v = (v << 8) | (head[off + i] & 0xff);
       }
-      window = fcsSize == 2 ? v + 256 : v;
+      window = v;
     }
-    if (window > MAX_ZSTD_WINDOW || window < 0) {
+    if (Long.compareUnsigned(window, MAX_ZSTD_WINDOW) > 0) { // an 8-byte size may be above 2^63
       throw new Violation(
           TOTAL_BYTES,
           "zstd frame asks for a "
-              + window
+              + Long.toUnsignedString(window)
               + "-byte window, above the 128 MiB limit: recompress with a default zstd level",
           null);
     }
@@ -393,14 +396,14 @@ public final class Materializer {
 
   private static void drain(InputStream in) throws IOException {
     byte[] buf = new byte[65536];
-    while (in.read(buf) >= 0) {
+    while (in.read(buf) != -1) {
       // read to the end: blob verification and content digests need every byte
     }
   }
 
   static String baseType(String mediaType) {
     int semi = mediaType.indexOf(';');
-    return (semi < 0 ? mediaType : mediaType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    return (semi == -1 ? mediaType : mediaType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
   static MessageDigest sha256() {
@@ -411,8 +414,11 @@ public final class Materializer {
     }
   }
 
-  /** Counts decompressed bytes across all layers and stops at the stream budget. */
-  private static final class Bounded extends FilterInputStream {
+  /**
+   * Counts decompressed bytes across all layers and stops at the stream budget, whichever way they
+   * are read (bulk, one at a time, skipped).
+   */
+  static final class Bounded extends FilterInputStream {
     private final long[] count;
     private final long max;
 
@@ -432,17 +438,15 @@ public final class Materializer {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
-      if (n > 0) {
-        count[0] += n;
-        if (count[0] > max) {
-          throw new Violation(
-              TOTAL_BYTES,
-              "decompressed layers exceed "
-                  + max
-                  + " bytes (the extraction budget plus archive overhead; DOCO_EXTRACT_MAX_BYTES):"
-                  + " a compression bomb, or an artifact too large for the budget",
-              null);
-        }
+      count[0] += Math.max(n, 0);
+      if (count[0] > max) {
+        throw new Violation(
+            TOTAL_BYTES,
+            "decompressed layers exceed "
+                + max
+                + " bytes (the extraction budget plus archive overhead; DOCO_EXTRACT_MAX_BYTES):"
+                + " a compression bomb, or an artifact too large for the budget",
+            null);
       }
       return n;
     }
@@ -460,9 +464,5 @@ public final class Materializer {
       }
       return done;
     }
-  }
-
-  static @Nullable String annotation(Descriptor d, String key) {
-    return d.annotations().get(key);
   }
 }

@@ -17,7 +17,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,10 +65,10 @@ final class Tree {
 
   /** Checks and normalises an entry path; "" is the root. */
   String normalize(String raw) {
-    if (raw.indexOf('\0') >= 0) {
+    if (raw.contains("\0")) {
       throw new Violation(INVALID_PATH, "entry path contains a NUL character", raw);
     }
-    if (raw.indexOf('\\') >= 0) {
+    if (raw.contains("\\")) {
       throw new Violation(
           BACKSLASH,
           "entry '"
@@ -197,7 +196,7 @@ final class Tree {
             LinkOption.NOFOLLOW_LINKS)) {
       long written = 0;
       int n;
-      while ((n = content.read(buffer)) > 0) {
+      while ((n = content.read(buffer)) != -1) {
         written += n;
         if (written > limits.maxFileBytes()) {
           throw fileTooBig(raw, written);
@@ -255,17 +254,17 @@ final class Tree {
   }
 
   private void symlink(String rel, String raw, String target) throws IOException {
-    if (target.indexOf('\0') >= 0) {
+    if (target.contains("\0")) {
       throw new Violation(INVALID_PATH, "link '" + raw + "' has a NUL in its target", raw);
     }
-    if (target.indexOf('\\') >= 0) {
+    if (target.contains("\\")) {
       throw new Violation(
           BACKSLASH, "link '" + raw + "' -> '" + target + "' contains a backslash: refused", raw);
     }
     if (target.isEmpty()) {
       throw new Violation(INVALID_PATH, "link '" + raw + "' has an empty target", raw);
     }
-    if (target.startsWith("/") || !staysInside(parentSegments(rel), target)) {
+    if (!staysInside(parentSegments(rel), target)) { // absolute targets included
       throw new Violation(
           SYMLINK_OUTSIDE,
           "symbolic link '"
@@ -312,20 +311,10 @@ final class Tree {
   private void whiteout(String rel, String base, String raw) throws IOException {
     String parent = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
     if (base.equals(OPAQUE)) {
+      ensureParents(rel, raw); // creates the directory itself, never through a link leading out
       Path dir = parent.isEmpty() ? root : root.resolve(parent);
-      if (!parent.isEmpty()) {
-        ensureParents(rel, raw);
-      }
-      BasicFileAttributes a = attrs(dir);
-      if (a != null && a.isDirectory()) {
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-          for (Path c : children) {
-            String childRel = root.relativize(c).toString();
-            if (!layerPaths.contains(childRel)) {
-              delete(c);
-            }
-          }
-        }
+      if (Files.isDirectory(dir, NOFOLLOW)) {
+        hideLowerLayers(dir);
       }
       return;
     }
@@ -335,8 +324,24 @@ final class Tree {
     }
     ensureParents(rel, raw);
     Path victim = root.resolve(parent.isEmpty() ? name : parent + "/" + name);
-    if (attrs(victim) != null) {
-      delete(victim);
+    delete(victim); // nothing when there is nothing
+  }
+
+  /**
+   * An opaque directory: removes what earlier layers put under {@code dir}, at any depth, keeping
+   * what this layer wrote (whatever the order of its entries).
+   */
+  private void hideLowerLayers(Path dir) throws IOException {
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      s.forEach(children::add);
+    }
+    for (Path c : children) {
+      if (!layerPaths.contains(root.relativize(c).toString())) {
+        delete(c);
+      } else if (Files.isDirectory(c, NOFOLLOW)) {
+        hideLowerLayers(c);
+      }
     }
   }
 
@@ -344,9 +349,7 @@ final class Tree {
   private Path prepare(String rel, String raw) throws IOException {
     ensureParents(rel, raw);
     Path p = root.resolve(rel);
-    if (attrs(p) != null) {
-      delete(p);
-    }
+    delete(p);
     markWritten(rel);
     return p;
   }
@@ -360,7 +363,7 @@ final class Tree {
       if (a == null) {
         Files.createDirectory(cur);
       } else if (a.isSymbolicLink()) {
-        if (!insideReal(cur) || !Files.isDirectory(cur)) {
+        if (!Files.isDirectory(cur) || !insideReal(cur)) { // dangling links fail the first test
           throw new Violation(
               PARENT_LINK_OUTSIDE,
               "entry '"
@@ -377,19 +380,16 @@ final class Tree {
     }
   }
 
-  private boolean insideReal(Path p) {
-    try {
-      return p.toRealPath().startsWith(rootReal);
-    } catch (IOException e) {
-      return false; // dangling
-    }
+  /** Whether the existing {@code p}, links followed, lies inside the root. */
+  private boolean insideReal(Path p) throws IOException {
+    return p.toRealPath().startsWith(rootReal);
   }
 
   private void markWritten(String rel) {
     String r = rel;
     while (!r.isEmpty() && layerPaths.add(r)) {
       int slash = r.lastIndexOf('/');
-      r = slash < 0 ? "" : r.substring(0, slash);
+      r = r.substring(0, Math.max(slash, 0));
     }
   }
 
@@ -463,14 +463,11 @@ final class Tree {
             rel);
       }
     }
-    List<String> dirs = new ArrayList<>(dirModes.keySet());
-    dirs.sort(Comparator.comparingInt(String::length).reversed());
-    for (String d : dirs) {
-      Path p = root.resolve(d);
-      BasicFileAttributes a = attrs(p);
-      Integer mode = dirModes.get(d);
-      if (a != null && a.isDirectory() && mode != null) {
-        Files.setPosixFilePermissions(p, permissions(mode));
+    // Any order: every mode keeps the owner's rwx, so a parent never blocks its children.
+    for (Map.Entry<String, Integer> d : dirModes.entrySet()) {
+      Path p = root.resolve(d.getKey());
+      if (Files.isDirectory(p, NOFOLLOW)) { // still a directory, not replaced by a file or link
+        Files.setPosixFilePermissions(p, permissions(d.getValue()));
       }
     }
   }
@@ -514,10 +511,12 @@ final class Tree {
       PosixFilePermission.OWNER_WRITE,
       PosixFilePermission.OWNER_READ
     };
-    for (int i = 0; i < order.length; i++) {
-      if ((mode & (1 << i)) != 0) {
-        set.add(order[i]);
+    int bit = 1;
+    for (PosixFilePermission p : order) {
+      if ((mode & bit) != 0) {
+        set.add(p);
       }
+      bit <<= 1;
     }
     return set;
   }

@@ -374,7 +374,7 @@ class HostileArchiveTest {
   @Test
   void truncatedGzip_isRefused() throws IOException {
     byte[] g = gzip(base().file("a", "x".repeat(5000)).bytes());
-    refuse(java.util.Arrays.copyOf(g, g.length / 2), TAR_GZ, IO, "layer 1");
+    refuse(java.util.Arrays.copyOf(g, g.length / 2), TAR_GZ, CORRUPT_ARCHIVE, "layer 1", "damaged");
   }
 
   @Test

@@ -57,6 +57,21 @@ final class TestArtifacts {
       return this;
     }
 
+    Tar file(String name, String content, int mode, long mtime) {
+      byte[] b = content.getBytes(StandardCharsets.UTF_8);
+      try {
+        w.file(name, mode, mtime, b.length, new ByteArrayInputStream(b));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    /** A directory entry stored exactly as {@code name} (no slash added) with {@code mode}. */
+    Tar dir(String name, int mode) {
+      return raw(name, '5', mode);
+    }
+
     Tar dir(String name) {
       try {
         w.directory(name, 0755, 0);
