@@ -125,4 +125,11 @@ class CryptoTest {
     byte[] sig = TestPki.sign("SHA256withDSA", k.getPrivate(), DATA);
     assertFalse(Crypto.verify(k.getPublic(), DATA, sig, "SHA-256"));
   }
+
+  @Test
+  void unknownHashName_isNotAccepted() {
+    KeyPair k = TestPki.ec("secp256r1");
+    byte[] sig = TestPki.sign("SHA256withECDSA", k.getPrivate(), DATA);
+    assertFalse(Crypto.verify(k.getPublic(), DATA, sig, "SHA-999"));
+  }
 }

@@ -136,13 +136,21 @@ class FulcioTest {
   }
 
   @Test
-  void subjects_ignoreDirectoryNamesRegisteredIdsAndForeignOtherNames() throws Exception {
+  void subjects_ignoreDirectoryNamesRegisteredIdsForeignAndMalformedOtherNames() throws Exception {
     X509Certificate leaf =
         new Leaf()
             .san(new GeneralName(new X500Name("CN=not an identity")))
             .san(new GeneralName(GeneralName.registeredID, "1.2.3.4"))
             .san(otherName("1.3.6.1.4.1.311.20.2.3", new DERUTF8String("upn@example.com")))
             .san(otherName(USERNAME_OID, new ASN1Integer(42)))
+            .san(
+                new GeneralName(
+                    GeneralName.otherName,
+                    new DERSequence(
+                        new ASN1Encodable[] {
+                          new ASN1ObjectIdentifier(USERNAME_OID),
+                          new DERTaggedObject(false, 0, new DERUTF8String("implicit"))
+                        })))
             .email("only@example.com")
             .issue(ca);
     assertEquals(List.of("only@example.com"), Fulcio.subjects(leaf));

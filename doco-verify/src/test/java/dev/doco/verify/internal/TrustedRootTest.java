@@ -74,6 +74,7 @@ class TrustedRootTest {
     assertEquals(new Validity(START, null), t.validFor());
     assertEquals(new Validity(null, null), r.ctlogs().get(0).validFor());
     assertEquals(ca.cert(), r.certificateAuthorities().get(0).anchor());
+    assertEquals("https://fulcio.test", r.certificateAuthorities().get(0).uri());
     assertEquals(List.of(), r.certificateAuthorities().get(0).intermediates());
     assertEquals(new Validity(START, null), r.certificateAuthorities().get(0).validFor());
   }
