@@ -415,6 +415,34 @@ class NotationVerifierChecksTest {
         all(r));
   }
 
+  @Test
+  void rootNamingAnOcspResponder_isNotCheckedForRevocation_asInNotation() throws Exception {
+    // a self-signed root has no issuer to ask about it: only the certificates below it count
+    KeyPair root = TestSigning.ec("secp256r1");
+    KeyPair leaf = TestSigning.ec("secp256r1");
+    String rootDn = "C=US, ST=WA, O=Test CA, CN=Revocable Root";
+    X509Certificate rootCert =
+        TestSigning.cert(
+            rootDn,
+            root.getPublic(),
+            rootDn,
+            root.getPrivate(),
+            Kind.CA,
+            T0,
+            T_END,
+            "http://ocsp.example/");
+    X509Certificate leafCert =
+        TestSigning.cert(
+            DN, leaf.getPublic(), rootDn, root.getPrivate(), Kind.CODE_SIGNING, T0, T_END, null);
+    Signer signer = new Signer(leaf.getPrivate(), List.of(leafCert, rootCert));
+    Scenario s = new Scenario(tmp).trust("ca", "test", rootCert);
+    s.attachJws(TestSigning.jws(signer, s.payload(), T0));
+    VerificationResult r = s.verify();
+    assertTrue(r.accepted(), all(r));
+    assertTrue(
+        r.notes().stream().anyMatch(n -> n.contains(": revocation not applicable: ")), all(r));
+  }
+
   // ---------------------------------------------------------------- discovery and limits
 
   @Test
