@@ -89,9 +89,7 @@ public final class TarReader {
       }
       long mtime = number(136, 12, "mtime");
       if (pax.containsKey("mtime")) {
-        String m = pax.get("mtime");
-        int dot = m.indexOf('.');
-        mtime = parsePaxLong(dot < 0 ? m : m.substring(0, dot), "mtime");
+        mtime = parsePaxLong(pax.get("mtime"), "mtime");
       }
       int mode = (int) (number(100, 8, "mode") & 07777);
       TarEntry.Type type =
@@ -323,8 +321,12 @@ public final class TarReader {
   }
 
   private static long parsePaxLong(@Nullable String s, String what) throws TarFormatException {
+    String digits = s == null ? "" : s.trim();
+    if (what.equals("mtime")) {
+      digits = digits.split("\\.", 2)[0]; // whole seconds; the fraction is dropped
+    }
     try {
-      long v = Long.parseLong(s == null ? "" : s.trim());
+      long v = Long.parseLong(digits);
       if (v < 0 && !what.equals("mtime")) {
         throw new TarFormatException("negative PAX " + what);
       }
@@ -338,8 +340,16 @@ public final class TarReader {
     @Override
     public int read() throws IOException {
       byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      while (true) {
+        int n = read(one, 0, 1);
+        if (n > 0) {
+          return one[0] & 0xff;
+        }
+        if (n < 0) {
+          return -1;
+        }
+        // n == 0: a stream that returned nothing (not yet at its end); no byte to return yet
+      }
     }
 
     @Override

@@ -6,8 +6,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A deterministic tar writer: USTAR headers with uid/gid 0, empty owner names and the given mtime;
- * a PAX record when a name or link does not fit USTAR or is not ASCII. Same calls, same bytes.
+ * A deterministic tar writer: USTAR headers with uid/gid 0, empty owner names and the given mtime
+ * (0 to 8^11 - 1 seconds; others are refused with an IllegalArgumentException, as the octal field
+ * cannot hold them); a PAX record when a name or link does not fit USTAR or is not ASCII. Same
+ * calls, same bytes.
  */
 public final class TarWriter implements AutoCloseable {
   private static final int BLOCK = 512;
@@ -68,7 +70,7 @@ public final class TarWriter implements AutoCloseable {
     boolean needPax = !isAscii(name) || !isAscii(link) || linkBytes.length > 100;
     if (!needPax && nameBytes.length > 100) {
       int split = splitPoint(name);
-      if (split < 0) {
+      if (split == 0) {
         needPax = true;
       } else {
         prefix = name.substring(0, split);
@@ -110,16 +112,13 @@ public final class TarWriter implements AutoCloseable {
     octal(h, 116, 8, 0);
     octal(h, 124, 12, size);
     octal(h, 136, 12, mtime);
-    for (int i = 148; i < 156; i++) {
-      h[i] = ' ';
-    }
     h[156] = (byte) type;
     put(h, 157, 100, link);
     put(h, 257, 6, "ustar");
     h[263] = '0';
     h[264] = '0';
     put(h, 345, 155, prefix);
-    long sum = 0;
+    long sum = 8 * ' '; // the checksum field itself counts as eight spaces
     for (byte b : h) {
       sum += b & 0xff;
     }
@@ -140,17 +139,18 @@ public final class TarWriter implements AutoCloseable {
     return len + body;
   }
 
+  /**
+   * Where to split an ASCII name into USTAR prefix (at most 155 bytes) + "/" + name (1 to 100
+   * bytes): the last such slash, or 0 if there is none (0 would leave the prefix empty).
+   */
   private static int splitPoint(String name) {
-    // USTAR: prefix (<=155 bytes) + "/" + name (<=100 bytes), both ASCII here.
-    for (int i = name.length() - 1; i > 0; i--) {
-      if (name.charAt(i) == '/'
-          && i <= 155
-          && name.length() - i - 1 <= 100
-          && i < name.length() - 1) {
+    // From the second-to-last character (a trailing slash is part of the name) down to index 1.
+    for (int i = name.length() - 2; i >= 1; i--) {
+      if (name.charAt(i) == '/' && i <= 155 && name.length() - i - 1 <= 100) {
         return i;
       }
     }
-    return -1;
+    return 0;
   }
 
   private static boolean isAscii(String s) {
@@ -177,15 +177,14 @@ public final class TarWriter implements AutoCloseable {
     System.arraycopy(b, 0, h, off, Math.min(len, b.length));
   }
 
+  /** Zero-padded octal digits filling the field but its last byte, which stays NUL. */
   private static void octal(byte[] h, int off, int len, long v) {
-    String s = Long.toOctalString(v);
-    StringBuilder b = new StringBuilder();
-    for (int i = s.length(); i < len - 1; i++) {
-      b.append('0');
+    String digits = String.format(java.util.Locale.ROOT, "%0" + (len - 1) + "o", v);
+    if (digits.length() >= len) { // too big, or negative (two's complement)
+      throw new IllegalArgumentException(
+          v + " does not fit a " + len + "-byte octal tar header field");
     }
-    b.append(s);
-    put(h, off, len - 1, b.toString());
-    h[off + len - 1] = 0;
+    put(h, off, len, digits);
   }
 
   private void pad(long size) throws IOException {

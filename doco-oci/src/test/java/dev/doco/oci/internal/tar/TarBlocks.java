@@ -180,4 +180,33 @@ final class TarBlocks {
   static String field(byte[] block, int off, int len) {
     return new String(block, off, len, StandardCharsets.UTF_8);
   }
+
+  /** Returns 0 bytes on every other call and at most 1 byte otherwise (a slow network stream). */
+  static final class Trickle extends InputStream {
+    private final byte[] data;
+    private int pos;
+    private boolean starve;
+
+    Trickle(byte[] data) {
+      this.data = data;
+    }
+
+    @Override
+    public int read() {
+      throw new AssertionError("single-byte reads are not expected");
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (pos == data.length) {
+        return -1;
+      }
+      starve = !starve;
+      if (starve || len == 0) {
+        return 0;
+      }
+      b[off] = data[pos++];
+      return 1;
+    }
+  }
 }

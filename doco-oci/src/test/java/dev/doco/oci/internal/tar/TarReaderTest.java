@@ -486,7 +486,14 @@ class TarReaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"size, 12x", "size, ''", "mtime, soon", "mtime, 1e9"})
+    @CsvSource({
+      "size, 12x",
+      "size, ''",
+      "size, 1.5", // only mtime may have a fraction
+      "mtime, soon",
+      "mtime, 1e9",
+      "mtime, .5" // no whole seconds
+    })
     void nonDecimalNumber_isRefusedQuotingIt(String key, String value) {
       assertEquals(
           "malformed PAX " + key + ": " + value,
@@ -765,6 +772,20 @@ class TarReaderTest {
     }
 
     @Test
+    void singleByteReads_fromAStreamThatSometimesDeliversNothing_neverInventBytes()
+        throws IOException {
+      TarReader r =
+          new TarReader(
+              new TarBlocks.Trickle(
+                  cat(Header.ustar("f", '0').size(3).sealed(), padded("abc"), end())),
+              100);
+      r.next();
+      InputStream c = r.content();
+      assertArrayEquals(
+          new int[] {'a', 'b', 'c', -1}, new int[] {c.read(), c.read(), c.read(), c.read()});
+    }
+
+    @Test
     void closingTheContent_leavesTheArchiveReadable() throws IOException {
       TarReader r =
           new TarReader(
@@ -786,8 +807,8 @@ class TarReaderTest {
       try (InputStream in = getClass().getResourceAsStream("/tar/gnu.tar")) {
         gnu = in.readAllBytes();
       }
-      assertEquals(TarBlocks.readAll(gnu), TarBlocks.readAll(new Trickle(gnu)));
-      assertEquals(names(new ByteArrayInputStream(gnu)), names(new Trickle(gnu)));
+      assertEquals(TarBlocks.readAll(gnu), TarBlocks.readAll(new TarBlocks.Trickle(gnu)));
+      assertEquals(names(new ByteArrayInputStream(gnu)), names(new TarBlocks.Trickle(gnu)));
     }
   }
 
@@ -811,35 +832,6 @@ class TarReaderTest {
     @Override
     public synchronized int read() {
       throw new AssertionError("single-byte reads are not expected");
-    }
-  }
-
-  /** Returns 0 bytes on every other call and at most 1 byte otherwise (a slow network stream). */
-  static final class Trickle extends InputStream {
-    private final byte[] data;
-    private int pos;
-    private boolean starve;
-
-    Trickle(byte[] data) {
-      this.data = data;
-    }
-
-    @Override
-    public int read() {
-      throw new AssertionError("single-byte reads are not expected");
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (pos == data.length) {
-        return -1;
-      }
-      starve = !starve;
-      if (starve || len == 0) {
-        return 0;
-      }
-      b[off] = data[pos++];
-      return 1;
     }
   }
 }

@@ -132,6 +132,35 @@ class TarWriterTest {
   }
 
   @Nested
+  class Mtimes {
+    @Test
+    void theLargestMtimeTheOctalFieldHolds_isWritten() throws IOException {
+      assertEquals(
+          "77777777777\0",
+          TarBlocks.field(write(w -> w.directory("d", 0755, 077777777777L)), 136, 12));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"8589934592, 8589934592", "-1, -1"})
+    void anMtimeTheOctalFieldCannotHold_isRefusedInsteadOfWrittenCorrupt(long mtime, String shown) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> new TarWriter(out).directory("d", 0755, mtime));
+      assertEquals(shown + " does not fit a 12-byte octal tar header field", e.getMessage());
+      assertEquals(0, out.size());
+    }
+
+    @Test
+    void anMtimeTooBigForAPaxEntry_isRefusedBeforeThePaxHeaderIsWritten() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThrows(
+          IllegalArgumentException.class, () -> new TarWriter(out).directory("é", 0755, -1));
+      assertEquals(0, out.size());
+    }
+  }
+
+  @Nested
   class LongNamesInUstarPrefix {
     private void assertUstarSplit(String name, String prefix, String rest) throws IOException {
       byte[] tar = write(w -> w.file(name, 0644, 0, 0, text("")));
@@ -153,8 +182,21 @@ class TarWriterTest {
     }
 
     @Test
+    void prefixOfOneByte_fits() throws IOException {
+      assertUstarSplit("a/" + "n".repeat(100), "a", "n".repeat(100));
+    }
+
+    @Test
     void nameOfExactly100Bytes_fits() throws IOException {
       assertUstarSplit("p".repeat(10) + "/" + "n".repeat(100), "p".repeat(10), "n".repeat(100));
+    }
+
+    @Test
+    void aNameOfExactly100BytesWithSlashes_staysWholeInTheNameField() throws IOException {
+      String name = "p".repeat(10) + "/" + "n".repeat(89);
+      assertArrayEquals(
+          Header.ustar(name, '0').mtime(0).sealed(),
+          write(w -> w.file(name, 0644, 0, 0, text(""))));
     }
 
     @Test
@@ -226,6 +268,13 @@ class TarWriterTest {
               Header.ustar("caf_.txt", '0').mtime(5).sealed()),
           tar);
       assertEquals("café.txt", readBack(tar).get(0).entry().name());
+    }
+
+    @Test
+    void onlyCharactersAbove127_areReplacedInUstarFields_delIsKept() throws IOException {
+      byte[] tar = write(w -> w.file("é\u007f", 0644, 0, 0, text("")));
+      assertEquals("_\u007f\0", TarBlocks.field(tar, 1024, 3));
+      assertEquals("é\u007f", readBack(tar).get(0).entry().name());
     }
 
     @Test
@@ -326,6 +375,22 @@ class TarWriterTest {
           List.of(
               new Read(new TarEntry("f", Type.FILE, 0644, 3, "", 0, '0'), "abc"),
               new Read(new TarEntry("g", Type.FILE, 0644, 0, "", 0, '0'), "")),
+          readBack(tar));
+    }
+
+    @Test
+    void aContentStreamThatDeliversOneByteOrNothingPerRead_isCopiedWhole() throws IOException {
+      byte[] tar =
+          write(
+              w ->
+                  w.file(
+                      "slow",
+                      0644,
+                      0,
+                      5,
+                      new TarBlocks.Trickle("slow\n".getBytes(StandardCharsets.US_ASCII))));
+      assertEquals(
+          List.of(new Read(new TarEntry("slow", Type.FILE, 0644, 5, "", 0, '0'), "slow\n")),
           readBack(tar));
     }
 
