@@ -70,7 +70,7 @@ public final class BlobCache {
       long done = 0;
       long next = PROGRESS_STEP;
       int n;
-      while ((n = verified.read(buf)) >= 0) {
+      while ((n = verified.read(buf)) != -1) {
         out.write(buf, 0, n);
         done += n;
         if (done >= next) {

@@ -432,7 +432,7 @@ public final class Materializer {
     public int read() throws IOException {
       byte[] one = new byte[1];
       int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return n == -1 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -457,7 +457,7 @@ public final class Materializer {
       long done = 0;
       while (done < n) {
         int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
+        if (r == -1) {
           break;
         }
         done += r;

@@ -144,6 +144,13 @@ class LayerFormatsTest {
   }
 
   @Test
+  void aHeaderWhoseOctalChecksumDoesNotAddUp_isNotATar() {
+    byte[] b = new byte[1024];
+    System.arraycopy("0001234\0".getBytes(StandardCharsets.US_ASCII), 0, b, 148, 8);
+    refused(UNKNOWN_LAYER, "is neither a tar archive", repo.layer(TAR, b));
+  }
+
+  @Test
   void aZeroBlock_isNotATar() {
     refused(UNKNOWN_LAYER, "is neither a tar archive", repo.layer(TAR, new byte[1024]));
   }
@@ -275,6 +282,12 @@ class LayerFormatsTest {
             TAR_ZSTD, concat(bytes(0x28, 0xb5, 0x2f, 0xfd, 0xa0), littleEndian(1 << 28, 4))));
   }
 
+  @Test
+  void zstdHeaderCutInsideTheContentSize_isLeftToTheDecoder() {
+    // magic, single segment with a 4-byte size, but only 2 of its bytes
+    refused(IO, "layer 1", repo.layer(TAR_ZSTD, bytes(0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0x10, 0x00)));
+  }
+
   // ---- the decompressed-stream budget ----
 
   @Test
@@ -322,6 +335,11 @@ class LayerFormatsTest {
     assertEquals(4, count[0]);
     assertEquals(6, in.skip(100), "skips only what is left");
     assertEquals(10, count[0]);
+    long[] big = {0};
+    Materializer.Bounded large =
+        new Materializer.Bounded(new ByteArrayInputStream(new byte[30000]), big, 100_000);
+    assertEquals(10000, large.skip(10000), "skips exactly what was asked");
+    assertEquals(10000, big[0]);
     Materializer.Bounded small =
         new Materializer.Bounded(new ByteArrayInputStream(new byte[20000]), new long[1], 9000);
     assertThrows(Violation.class, () -> small.skip(20000));
