@@ -1,6 +1,6 @@
 /** Compose and Swarm deployers over the docker CLI. */
 module dev.doco.compose {
-  requires dev.doco.core;
+  requires transitive dev.doco.core; // its SPI types are in this module's API
   requires static org.jspecify;
   requires org.slf4j;
   requires com.squareup.moshi;

@@ -1,6 +1,6 @@
 /** doco's API, SPI, configuration model and engine. */
 module dev.doco.core {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @Nullable appears in the API
   requires org.slf4j;
   requires org.snakeyaml.engine.v2;
   requires jdk.httpserver;

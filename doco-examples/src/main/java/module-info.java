@@ -1,6 +1,6 @@
 /** The doco app ({@code doco.jar}) and runnable examples, including a Source plugin. */
 module dev.doco.examples {
-  requires dev.doco.core;
+  requires transitive dev.doco.core; // its SPI types are in this module's API
   requires dev.doco.oci;
   requires static org.jspecify;
   requires org.slf4j;

@@ -1,9 +1,9 @@
 /** Registry client, OCI layouts, safe materialization and packaging of doco.v1 artifacts. */
 module dev.doco.oci {
-  requires dev.doco.core;
-  requires static org.jspecify;
+  requires transitive dev.doco.core; // its SPI types are in this module's API
+  requires static transitive org.jspecify;
   requires org.slf4j;
-  requires okhttp3;
+  requires transitive okhttp3; // RegistryClient.Builder.httpClient(OkHttpClient)
   requires com.squareup.moshi;
   requires okio;
   requires aircompressor; // pure-Java zstd (automatic module)

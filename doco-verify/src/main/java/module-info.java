@@ -1,6 +1,6 @@
 /** cosign (key, keyless, bundles) and Notation signature verification. */
 module dev.doco.verify {
-  requires dev.doco.core;
+  requires transitive dev.doco.core; // its SPI types are in this module's API
   requires static org.jspecify;
   requires org.slf4j;
   requires org.bouncycastle.provider;

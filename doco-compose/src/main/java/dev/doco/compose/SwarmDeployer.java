@@ -78,8 +78,7 @@ public final class SwarmDeployer implements Deployer {
     String exe =
         b.executable != null ? b.executable : b.context.setting("DOCO_DOCKER").orElse("docker");
     this.cli = new DockerCli(exe, b.launcher, b.context.listener(), dataDirectory);
-    this.commandTimeout =
-        Support.seconds(settings, "DOCO_COMMAND_TIMEOUT", Duration.ofSeconds(600));
+    this.commandTimeout = Support.seconds(settings, "DOCO_COMMAND_TIMEOUT", Duration.ofMinutes(10));
     this.pollInterval = b.pollInterval;
     this.clock = b.clock;
   }

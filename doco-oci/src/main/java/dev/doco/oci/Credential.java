@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param username the user name (null for token kinds)
  * @param password the password (null for token kinds)
- * @param identityToken an OAuth2 refresh token ({@code identitytoken} in {@code config.json}, or a
- *     credential helper's answer with user name {@code <token>})
- * @param registryToken a bearer token sent to the registry as is ({@code registrytoken})
+ * @param identityToken an OAuth2 refresh token (the {@code "identitytoken"} field of {@code
+ *     config.json}, or a credential helper's answer with user name {@code <token>})
+ * @param registryToken a bearer token sent to the registry as is (the {@code "registrytoken"}
+ *     field)
  * @param source where the credential came from, for diagnostics (e.g. {@code
  *     /root/.docker/config.json auths[ghcr.io]}); never secret
  */

@@ -68,7 +68,7 @@ public record DeployConfig(
 
   public static final List<String> DEFAULT_ENV_FILES = List.of(".env");
 
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(180);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
 
   public DeployConfig {
     composeFiles = List.copyOf(composeFiles);
@@ -155,7 +155,7 @@ public record DeployConfig(
     return toBuilder().reference(newReference).build();
   }
 
-  /** A copy with {@code webhookFilter} replaced. */
+  /** A copy with the webhook filter ({@code webhook_filter}) replaced. */
   public DeployConfig withWebhookFilter(String newWebhookFilter) {
     return toBuilder().webhookFilter(newWebhookFilter).build();
   }
@@ -210,7 +210,7 @@ public record DeployConfig(
     return toBuilder().forceImagePull(newForceImagePull).build();
   }
 
-  /** A copy with {@code waitRunningJobs} replaced. */
+  /** A copy with {@code wait_running_jobs} replaced. */
   public DeployConfig withWaitRunningJobs(boolean newWaitRunningJobs) {
     return toBuilder().waitRunningJobs(newWaitRunningJobs).build();
   }
@@ -250,7 +250,7 @@ public record DeployConfig(
     return toBuilder().swarm(newSwarm).build();
   }
 
-  /** A copy with {@code externalSecrets} replaced. */
+  /** A copy with {@code external_secrets} replaced. */
   public DeployConfig withExternalSecrets(Map<String, Object> newExternalSecrets) {
     return toBuilder().externalSecrets(newExternalSecrets).build();
   }

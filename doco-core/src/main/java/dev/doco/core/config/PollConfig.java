@@ -23,7 +23,7 @@ public record PollConfig(
     boolean watch,
     List<DeployConfig> deployments) {
 
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(180);
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(3);
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
   public PollConfig {

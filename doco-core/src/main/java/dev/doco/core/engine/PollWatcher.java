@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,7 +127,9 @@ public final class PollWatcher implements AutoCloseable {
       return;
     }
     try {
-      scheduler.schedule(() -> dispatch(p), delayMillis, TimeUnit.MILLISECONDS);
+      // dispatch() handles its own failures; the future has nothing more to report.
+      ScheduledFuture<?> unused =
+          scheduler.schedule(() -> dispatch(p), delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       LOG.debug("watcher stopped; {} not rescheduled", p.url());
     }

@@ -203,9 +203,9 @@ public final class DocoCli implements Runnable {
     }
   }
 
-  /** A running {@code serve}: the {@link Doco} and its {@link DocoServer}. */
+  /** What {@code doco serve} runs: the {@link Doco} and its {@link DocoServer}. */
   public record Served(Doco doco, DocoServer server) implements AutoCloseable {
-    /** Starts what {@code doco serve} starts, from doco-cd's environment variables. */
+    /** Starts what the serve command starts, from doco-cd's environment variables. */
     public static Served start(Map<String, String> env) {
       TrustPolicy policy = TrustPolicyLoader.fromEnvironment(env);
       ServerSettings settings = ServerSettings.fromEnvironment(env);

@@ -31,7 +31,7 @@ public record Backoff(int maxAttempts, Duration initial, Duration max, Duration 
   /** The wait before attempt {@code attempt + 1} (attempt counts from 0): ±20% jitter. */
   public Duration delay(int attempt) {
     double base = initial.toMillis() * Math.pow(2, attempt);
-    double capped = Math.min(base, max.toMillis());
+    double capped = Math.min(base, (double) max.toMillis());
     double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
     return Duration.ofMillis(Math.max(0, (long) (capped * jitter)));
   }

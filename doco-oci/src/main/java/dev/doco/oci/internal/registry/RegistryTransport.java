@@ -563,7 +563,7 @@ public final class RegistryTransport {
           s.refreshed = Credential.identityToken(refresh, cred.source() + " (refreshed)");
         }
         long expiresIn = Json.number(json, "expires_in", 60);
-        long lifetimeMs = Math.max(1000, (long) (Math.max(expiresIn, 1) * 900));
+        long lifetimeMs = Math.max(1000, Math.max(expiresIn, 1) * 900);
         return new Token(token, Instant.now().plusMillis(lifetimeMs));
       } catch (IOException e) {
         Duration d = backoff.delay(attempt);
