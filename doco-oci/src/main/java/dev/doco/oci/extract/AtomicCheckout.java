@@ -160,6 +160,7 @@ public final class AtomicCheckout {
         Tree.delete(c);
       }
     }
+    Files.createDirectories(dest); // someone may have removed the emptied checkout since the crash
     moveChildren(backup, dest);
   }
 

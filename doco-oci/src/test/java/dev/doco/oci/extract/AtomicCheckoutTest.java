@@ -41,6 +41,20 @@ class AtomicCheckoutTest {
   }
 
   @Test
+  void crashAfterMovingOut_andTheEmptiedCheckoutRemoved_restoresTheOldContent() throws IOException {
+    Path dir = checkout("c", "a", "b");
+    Path backup = Files.createDirectory(data.resolve(".c.old-1"));
+    Files.move(dir.resolve("a"), backup.resolve("a"));
+    Files.move(dir.resolve("b"), backup.resolve("b"));
+    Files.writeString(AtomicCheckout.journal(dir.toAbsolutePath()), ".c.old-1\n");
+    Files.delete(dir);
+    AtomicCheckout.recover(dir);
+    assertEquals(Map.of("a", "old-a", "b", "old-b"), snapshot(dir));
+    assertFalse(Files.exists(backup));
+    assertFalse(Files.exists(AtomicCheckout.journal(dir.toAbsolutePath())));
+  }
+
+  @Test
   void journalNamingADirectoryThatIsNotThisCheckoutsBackup_movesNothing() throws IOException {
     Path dir = checkout("c", "a");
     Path other = Files.createDirectory(data.resolve("precious"));
