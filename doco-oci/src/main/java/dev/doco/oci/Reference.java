@@ -109,7 +109,7 @@ public record Reference(
     String digest = null;
     int at = s.indexOf('@');
     if (at >= 0) {
-      if (s.indexOf('@', at + 1) >= 0) {
+      if (s.lastIndexOf('@') != at) {
         throw new InvalidReferenceException(text, "it contains more than one '@'");
       }
       digest = s.substring(at + 1);
@@ -118,7 +118,7 @@ public record Reference(
     }
     String tag = null;
     int colon = s.lastIndexOf(':');
-    if (colon >= 0 && s.indexOf('/', colon) < 0) {
+    if (colon > s.lastIndexOf('/')) { // a ':' after the last '/' starts the tag
       tag = s.substring(colon + 1);
       s = s.substring(0, colon);
       if (tag.isEmpty()) {
@@ -133,15 +133,10 @@ public record Reference(
     String registry;
     String repository;
     int slash = s.indexOf('/');
-    if (slash > 0) {
-      String first = s.substring(0, slash);
-      if (first.equals("localhost") || first.contains(".") || first.contains(":")) {
-        registry = first;
-        repository = s.substring(slash + 1);
-      } else {
-        registry = DOCKER_HUB;
-        repository = s;
-      }
+    String first = s.substring(0, Math.max(0, slash)); // "" without a '/'
+    if (first.equals("localhost") || first.contains(".") || first.contains(":")) {
+      registry = first;
+      repository = s.substring(slash + 1);
     } else {
       registry = DOCKER_HUB;
       repository = s;
@@ -151,7 +146,7 @@ public record Reference(
       registry = DOCKER_HUB;
     }
     checkRepository(repository, text);
-    if (registry.equals(DOCKER_HUB) && repository.indexOf('/') < 0) {
+    if (registry.equals(DOCKER_HUB) && !repository.contains("/")) {
       repository = "library/" + repository;
     }
     if (tag == null && digest == null) {
@@ -172,7 +167,7 @@ public record Reference(
     String port = null;
     if (registry.startsWith("[")) {
       int end = registry.indexOf(']');
-      if (end < 0) {
+      if (end == -1) {
         throw new InvalidReferenceException(
             text, "registry '" + registry + "' has an unclosed IPv6 '['");
       }

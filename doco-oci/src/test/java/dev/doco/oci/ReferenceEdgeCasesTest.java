@@ -1,6 +1,7 @@
 package dev.doco.oci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,15 @@ class ReferenceEdgeCasesTest {
   void digestWithEmptyAlgorithm_saysTheAlgorithmIsUnsupported() {
     String message = problem("ghcr.io/acme/cfg@:" + HEX);
     assertTrue(message.contains("digest algorithm '' is not supported"), message);
+  }
+
+  @Test
+  void invalidRepository_messageQuotesTheWholeInputAsWritten() {
+    String message = problem("ghcr.io/Acme/cfg:v1");
+    assertTrue(message.contains("'ghcr.io/Acme/cfg:v1'"), message);
+    String hub = problem("Cfg");
+    assertTrue(hub.contains("'Cfg'"), hub);
+    assertFalse(hub.contains("library/"), hub);
   }
 
   @Test

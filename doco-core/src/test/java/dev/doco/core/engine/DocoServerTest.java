@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -348,6 +349,12 @@ class DocoServerTest {
             "doco_cd_deployments_total{repository=\"reg.example/team/app\",deployment=\"app\"} 1"),
         text);
     assertTrue(text.contains("doco_cd_webhook_duration_seconds_count"), text);
+    // one job that ran in-process in well under a minute: the recorded seconds are its duration
+    Matcher sum =
+        Pattern.compile("doco_cd_webhook_duration_seconds_sum\\{[^}]*} (\\S+)").matcher(text);
+    assertTrue(sum.find(), text);
+    double seconds = Double.parseDouble(sum.group(1));
+    assertTrue(seconds > 0 && seconds < 60, "webhook job duration " + seconds + " s");
     assertTrue(text.contains("doco_cd_info{"), text);
     assertFalse(text.contains(SECRET));
   }

@@ -224,10 +224,11 @@ public final class WebhookHandler implements HttpHandler {
       return false;
     }
     for (String pair : q.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      if (k.equals("wait")) {
+      if (pair.equals("wait")) {
+        return false; // the first wait decides; without a value it is not true
+      }
+      if (pair.startsWith("wait=")) {
+        String v = pair.substring("wait=".length());
         return v.equals("true") || v.equals("1");
       }
     }
