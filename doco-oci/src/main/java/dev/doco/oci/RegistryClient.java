@@ -15,8 +15,8 @@ import dev.doco.oci.internal.registry.IndexSelector;
 import dev.doco.oci.internal.registry.ManifestParser;
 import dev.doco.oci.internal.registry.MediaTypes;
 import dev.doco.oci.internal.registry.RegistryTransport;
+import dev.doco.oci.internal.registry.ResumingInputStream;
 import dev.doco.oci.internal.registry.VerifyingInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -360,8 +360,9 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Opens blob {@code digest} of {@code repo} as a stream that is verified while read: the digest
    * and {@code size} (when not -1) are checked before end of stream is reported, and a difference
-   * throws an {@link IOException}. Sent with {@code Accept-Encoding: identity}. The caller closes
-   * the stream.
+   * throws an {@link IOException}. Sent with {@code Accept-Encoding: identity}. When the connection
+   * breaks mid-stream, the rest is asked for with {@code Range} (a registry that ignores it is read
+   * past the bytes already delivered). The caller closes the stream.
    */
   public InputStream openBlob(Reference repo, String digest, long size) {
     Reference ref = repo.withDigest(digest);
@@ -392,26 +393,24 @@ public final class RegistryClient implements AutoCloseable {
           digest,
           len + " bytes");
     }
-    InputStream body = r.body().byteStream();
+    ResumingInputStream.Reopener reopen =
+        offset ->
+            transport.send(
+                ref,
+                call.withHeaders(
+                    offset == 0
+                        ? call.headers()
+                        : Headers.of(
+                            "Accept-Encoding", "identity", "Range", "bytes=" + offset + "-")));
     return new VerifyingInputStream(
-        new FilterInputStream(body) {
-          @Override
-          public void close() throws IOException {
-            try {
-              super.close();
-            } finally {
-              r.close();
-            }
-          }
-        },
-        digest,
-        size);
+        new ResumingInputStream(r, digest, reopen, transport.backoff()), digest, size);
   }
 
   /**
    * Downloads blob {@code descriptor} to {@code target}, streaming (never whole in memory) and
-   * verifying digest and size; retried from the start on I/O errors. On a mismatch nothing is left
-   * at {@code target} and a {@link DigestMismatchException} names both digests.
+   * verifying digest and size; a broken connection is resumed ({@link #openBlob}), other I/O errors
+   * are retried from the start. On a mismatch nothing is left at {@code target} and a {@link
+   * DigestMismatchException} names both digests.
    *
    * @return the number of bytes written
    */

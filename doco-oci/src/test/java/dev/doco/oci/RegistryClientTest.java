@@ -613,51 +613,167 @@ class RegistryClientTest {
     }
   }
 
-  @Test
-  void fetchBlob_truncatedBody_retriesFromStart() throws Exception {
-    String big = "y".repeat(200_000);
-    server.enqueue(ok());
-    server.enqueue(
-        new MockResponse.Builder()
-            .code(200)
-            .body(big)
-            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
-            .build());
-    server.enqueue(body(200, big));
-    Path target = tmp.resolve("layer");
-    try (RegistryClient c = client()) {
-      c.fetchBlob(ref("app"), new Descriptor("x", sha(big), big.length(), null, Map.of()), target);
+  /** 300,000 bytes that differ from position to position (so a spliced stream is caught). */
+  static final byte[] BIG = bigBlob();
+
+  static byte[] bigBlob() {
+    byte[] b = new byte[300_000];
+    new java.util.Random(42).nextBytes(b);
+    return b;
+  }
+
+  static String sha(byte[] b) {
+    return Digests.sha256(b);
+  }
+
+  static MockResponse broken(byte[] body) {
+    return new MockResponse.Builder()
+        .code(200)
+        .body(new Buffer().write(body))
+        .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+        .build();
+  }
+
+  static MockResponse partial(byte[] body, long from) {
+    return new MockResponse.Builder()
+        .code(206)
+        .addHeader("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length)
+        .body(new Buffer().write(body, (int) from, body.length - (int) from))
+        .build();
+  }
+
+  /** Pings answer 200; blob GETs are answered by {@code blob} (request number from 0, request). */
+  void serveBlob(java.util.function.BiFunction<Integer, RecordedRequest, MockResponse> blob) {
+    java.util.concurrent.atomic.AtomicInteger gets =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(
+        new mockwebserver3.Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            return r.getUrl().encodedPath().equals("/v2/")
+                ? ok()
+                : blob.apply(gets.getAndIncrement(), r);
+          }
+        });
+  }
+
+  List<RecordedRequest> blobRequests() throws InterruptedException {
+    List<RecordedRequest> out = new java.util.ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(1, TimeUnit.SECONDS)) != null) {
+      if (r.getUrl().encodedPath().contains("/blobs/")) {
+        out.add(r);
+      }
     }
-    assertEquals(big, Files.readString(target));
-    assertEquals(3, server.getRequestCount());
+    return out;
+  }
+
+  static long rangeStart(RecordedRequest r) {
+    String range = r.getHeaders().get("Range");
+    assertTrue(range != null && range.matches("bytes=[0-9]+-"), "Range header: " + range);
+    return Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
+  }
+
+  Descriptor big() {
+    return new Descriptor("x", sha(BIG), BIG.length, null, Map.of());
   }
 
   @Test
-  void fetchBlob_alwaysTruncated_failsAndLeavesNothing() throws Exception {
-    String big = "y".repeat(200_000);
-    server.enqueue(ok());
-    for (int i = 0; i < 4; i++) {
-      server.enqueue(
-          new MockResponse.Builder()
-              .code(200)
-              .body(big)
-              .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
-              .build());
+  void fetchBlob_brokenConnection_resumesWithRangeFromTheFirstMissingByte() throws Exception {
+    serveBlob((i, r) -> i == 0 ? broken(BIG) : partial(BIG, rangeStart(r)));
+    Path target = tmp.resolve("layer");
+    try (RegistryClient c = client()) {
+      assertEquals(BIG.length, c.fetchBlob(ref("app"), big(), target));
     }
+    assertArrayEquals(BIG, Files.readAllBytes(target));
+    List<RecordedRequest> gets = blobRequests();
+    assertEquals(2, gets.size());
+    assertNull(gets.get(0).getHeaders().get("Range"));
+    long from = rangeStart(gets.get(1));
+    assertTrue(from > 0 && from < BIG.length, "resumed at " + from + ", not restarted");
+    assertEquals("identity", gets.get(1).getHeaders().get("Accept-Encoding"));
+  }
+
+  @Test
+  void fetchBlob_registryIgnoringRange_isReadPastTheBytesAlreadyDelivered() throws Exception {
+    serveBlob(
+        (i, r) ->
+            i == 0
+                ? broken(BIG)
+                : new MockResponse.Builder().code(200).body(new Buffer().write(BIG)).build());
+    Path target = tmp.resolve("layer");
+    try (RegistryClient c = client()) {
+      c.fetchBlob(ref("app"), big(), target);
+    }
+    assertArrayEquals(BIG, Files.readAllBytes(target));
+    List<RecordedRequest> gets = blobRequests();
+    assertEquals(2, gets.size(), "the 200 continued the same stream (no third request)");
+    assertTrue(rangeStart(gets.get(1)) > 0);
+  }
+
+  @Test
+  void openBlob_resumedBytesThatDifferFromTheBlob_failDigestVerification() throws Exception {
+    byte[] evil = BIG.clone();
+    evil[evil.length - 1] ^= 1;
+    serveBlob((i, r) -> i == 0 ? broken(BIG) : partial(evil, rangeStart(r)));
+    try (RegistryClient c = client();
+        InputStream in = c.openBlob(ref("app"), sha(BIG), BIG.length)) {
+      IOException e = assertThrows(IOException.class, in::readAllBytes);
+      assertTrue(
+          e.getMessage().contains(sha(BIG)) && e.getMessage().contains(sha(evil)), e.getMessage());
+    }
+  }
+
+  @Test
+  void openBlob_partialContentStartingElsewhere_isNotSpliced() throws Exception {
+    serveBlob((i, r) -> i == 0 ? broken(BIG) : partial(BIG, 0));
+    try (RegistryClient c = client();
+        InputStream in = c.openBlob(ref("app"), sha(BIG), BIG.length)) {
+      IOException e = assertThrows(IOException.class, in::readAllBytes);
+      String suppressed = e.getSuppressed().length == 0 ? "" : e.getSuppressed()[0].getMessage();
+      assertTrue(
+          suppressed.matches(
+              "resuming blob sha256:[0-9a-f]{64}: asked for bytes [1-9][0-9]*- but the registry sent"
+                  + " Content-Range bytes 0-299999/300000"),
+          suppressed);
+    }
+  }
+
+  @Test
+  void fetchBlob_resumeRefused_restartsFromTheFirstByte() throws Exception {
+    serveBlob(
+        (i, r) ->
+            i == 0
+                ? broken(BIG)
+                : i == 1
+                    ? status(404)
+                    : new MockResponse.Builder().code(200).body(new Buffer().write(BIG)).build());
+    Path target = tmp.resolve("layer");
+    try (RegistryClient c = client()) {
+      c.fetchBlob(ref("app"), big(), target);
+    }
+    assertArrayEquals(BIG, Files.readAllBytes(target));
+    List<RecordedRequest> gets = blobRequests();
+    assertEquals(3, gets.size());
+    assertTrue(rangeStart(gets.get(1)) > 0);
+    assertNull(gets.get(2).getHeaders().get("Range"), "a restart asks for the whole blob");
+  }
+
+  @Test
+  void fetchBlob_alwaysBroken_failsAfterBoundedResumesAndRestarts_andLeavesNothing()
+      throws Exception {
+    serveBlob((i, r) -> broken(BIG));
     try (RegistryClient c = client()) {
       RegistryException e =
           assertThrows(
-              RegistryException.class,
-              () ->
-                  c.fetchBlob(
-                      ref("app"),
-                      new Descriptor("x", sha(big), big.length(), null, Map.of()),
-                      tmp.resolve("layer")));
+              RegistryException.class, () -> c.fetchBlob(ref("app"), big(), tmp.resolve("layer")));
       assertTrue(e.getMessage().contains("downloading blob"), e.getMessage());
     }
     try (Stream<Path> files = Files.list(tmp)) {
       assertEquals(List.of(), files.toList());
     }
+    // retries(4): each of the 4 attempts is one request plus at most 3 resumes
+    assertEquals(16, blobRequests().size());
   }
 
   @Test
