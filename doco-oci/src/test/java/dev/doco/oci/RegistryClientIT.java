@@ -144,6 +144,106 @@ class RegistryClientIT {
                         && h.status() == 200));
   }
 
+  /**
+   * Forwards to the real registry; the first GET of {@code blobPath} is cut off part-way through
+   * its body. Records each blob GET's Range header and the registry's status and Content-Range.
+   */
+  static final class CuttingProxy extends mockwebserver3.Dispatcher {
+    final okhttp3.OkHttpClient http =
+        new okhttp3.OkHttpClient.Builder().followRedirects(false).build();
+    final String upstream;
+    final String blobPath;
+    final List<String> blobExchanges = new CopyOnWriteArrayList<>();
+
+    CuttingProxy(String upstream, String blobPath) {
+      this.upstream = upstream;
+      this.blobPath = blobPath;
+    }
+
+    @Override
+    public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest in) {
+      okhttp3.Request.Builder req =
+          new okhttp3.Request.Builder()
+              .url("http://" + upstream + in.getTarget())
+              .method(in.getMethod(), null)
+              .header("Accept-Encoding", "identity");
+      for (String h : List.of("Accept", "Range")) {
+        String v = in.getHeaders().get(h);
+        if (v != null) {
+          req.header(h, v);
+        }
+      }
+      try (okhttp3.Response r = http.newCall(req.build()).execute()) {
+        byte[] body = r.body().bytes();
+        mockwebserver3.MockResponse.Builder out =
+            new mockwebserver3.MockResponse.Builder().code(r.code());
+        for (String h :
+            List.of("Content-Type", "Docker-Content-Digest", "Content-Range", "Accept-Ranges")) {
+          if (r.header(h) != null) {
+            out.addHeader(h, r.header(h));
+          }
+        }
+        boolean blob = in.getMethod().equals("GET") && in.getTarget().equals(blobPath);
+        if (in.getMethod().equals("HEAD")) {
+          out.addHeader("Content-Length", r.header("Content-Length", "0"));
+        } else {
+          out.body(new okio.Buffer().write(body));
+        }
+        if (blob) {
+          blobExchanges.add(
+              in.getHeaders().get("Range") + " -> " + r.code() + " " + r.header("Content-Range"));
+          if (blobExchanges.size() == 1) {
+            out.onResponseBody(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE);
+          }
+        }
+        return out.build();
+      } catch (IOException e) {
+        return new mockwebserver3.MockResponse.Builder().code(502).body(e.toString()).build();
+      }
+    }
+  }
+
+  @Test
+  void anonymous_blobDownloadCutMidway_resumesWithARangeTheRealRegistryHonours() throws Exception {
+    Peers.require(Peer.REGISTRY, Peer.ORAS);
+    Path dir = Files.createDirectories(tmp.resolve("big"));
+    byte[] data = new byte[2 << 20];
+    new java.util.Random(7).nextBytes(data);
+    Files.write(dir.resolve("big.bin"), data);
+    String repo = "doco-it/resume-" + RUN;
+    run(
+        List.of(
+            Peers.tool("oras").toString(),
+            "push",
+            "--plain-http",
+            Peers.registry() + "/" + repo + ":v1",
+            "big.bin"),
+        dir,
+        Map.of("HOME", tmp.toString()));
+    String digest = Digests.sha256(data);
+    CuttingProxy proxy = new CuttingProxy(Peers.registry(), "/v2/" + repo + "/blobs/" + digest);
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(proxy);
+      server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      Reference ref = Reference.parse("127.0.0.1:" + server.getPort() + "/" + repo + ":v1");
+      try (RegistryClient c =
+          builder(Map.of()).credentials(CredentialProvider.anonymous()).build()) {
+        Descriptor layer = c.content(ref).manifest().layers().get(0);
+        assertEquals(digest, layer.digest());
+        Path target = tmp.resolve("big.out");
+        assertEquals(data.length, c.fetchBlob(ref, layer, target));
+        assertArrayEquals(data, Files.readAllBytes(target));
+      }
+    }
+    assertEquals(2, proxy.blobExchanges.size(), proxy.blobExchanges.toString());
+    assertEquals("null -> 200 null", proxy.blobExchanges.get(0));
+    String resumed = proxy.blobExchanges.get(1);
+    assertTrue(
+        resumed.matches(
+            "bytes=([1-9][0-9]*)- -> 206 bytes \\1-" + (data.length - 1) + "/" + data.length),
+        "the registry answered the resume with " + resumed);
+  }
+
   @Test
   void anonymous_dockerPushedImage_resolvesAndFetchesItsLayers() throws Exception {
     Peers.require(Peer.REGISTRY, Peer.DOCKER);
