@@ -32,10 +32,10 @@ public interface CredentialProvider {
   }
 
   /**
-   * The docker CLI's lookup ({@code DOCKER_CONFIG} or {@code ~/.docker/config.json}: {@code
-   * credHelpers}, {@code auths}, {@code credsStore}; then Podman's {@code auth.json}), reading
-   * paths from {@code env} ({@code DOCKER_CONFIG}, {@code HOME}, {@code REGISTRY_AUTH_FILE}, {@code
-   * XDG_RUNTIME_DIR}, {@code XDG_CONFIG_HOME}, {@code PATH}).
+   * The docker CLI's lookup ({@code DOCKER_AUTH_CONFIG}; {@code DOCKER_CONFIG} or {@code
+   * ~/.docker/config.json}: {@code credHelpers}, {@code auths}, {@code credsStore}; then Podman's
+   * {@code auth.json}), reading paths from {@code env} ({@code DOCKER_CONFIG}, {@code HOME}, {@code
+   * REGISTRY_AUTH_FILE}, {@code XDG_RUNTIME_DIR}, {@code XDG_CONFIG_HOME}, {@code PATH}).
    */
   static CredentialProvider docker(Map<String, String> env) {
     return DockerCredentials.fromEnvironment(env);

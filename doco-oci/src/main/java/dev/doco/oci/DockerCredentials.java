@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * them. For each lookup, in order:
  *
  * <ol>
+ *   <li>the {@code auths} of the JSON in {@code $DOCKER_AUTH_CONFIG} (what the docker CLI reads
+ *       first since 28.3 and GitLab CI sets; same entry forms as {@code config.json}; invalid JSON
+ *       is an error, not a silent fallback);
  *   <li>the docker {@code config.json} in {@code $DOCKER_CONFIG}, else {@code ~/.docker}: {@code
  *       credHelpers[registry]} (running {@code docker-credential-<name> get}), then {@code auths}
  *       ({@code auth}, {@code username}/{@code password}, {@code identitytoken}, {@code
@@ -41,6 +44,8 @@ public final class DockerCredentials implements CredentialProvider {
   private static final Logger LOG = LoggerFactory.getLogger(DockerCredentials.class);
   private static final List<String> HUB_KEYS =
       List.of("index.docker.io", "docker.io", "registry-1.docker.io", "registry.hub.docker.com");
+
+  private static final String AUTH_CONFIG_ENV = "DOCKER_AUTH_CONFIG";
 
   private final @Nullable Path dockerConfig;
   private final List<Path> podmanFiles;
@@ -100,6 +105,14 @@ public final class DockerCredentials implements CredentialProvider {
   @Override
   public Optional<Credential> find(String registry, String repository) {
     List<String> keys = lookupKeys(registry, repository);
+    String inline = nonBlank(env.get(AUTH_CONFIG_ENV));
+    if (inline != null) {
+      Map<?, ?> cfg = parse(inline.getBytes(StandardCharsets.UTF_8), AUTH_CONFIG_ENV, registry);
+      Optional<Credential> c = fromAuths(cfg, keys, AUTH_CONFIG_ENV);
+      if (c.isPresent()) {
+        return c;
+      }
+    }
     if (dockerConfig != null && Files.isRegularFile(dockerConfig)) {
       Map<?, ?> cfg = read(dockerConfig, registry);
       Map<?, ?> helpers = Json.object(cfg, "credHelpers");
@@ -116,7 +129,7 @@ public final class DockerCredentials implements CredentialProvider {
           }
         }
       }
-      Optional<Credential> fromAuths = fromAuths(cfg, keys, dockerConfig);
+      Optional<Credential> fromAuths = fromAuths(cfg, keys, dockerConfig.toString());
       if (fromAuths.isPresent()) {
         return fromAuths;
       }
@@ -130,7 +143,7 @@ public final class DockerCredentials implements CredentialProvider {
     }
     for (Path p : podmanFiles) {
       if (Files.isRegularFile(p)) {
-        Optional<Credential> c = fromAuths(read(p, registry), keys, p);
+        Optional<Credential> c = fromAuths(read(p, registry), keys, p.toString());
         if (c.isPresent()) {
           return c;
         }
@@ -200,7 +213,7 @@ public final class DockerCredentials implements CredentialProvider {
     return out;
   }
 
-  private static Optional<Credential> fromAuths(Map<?, ?> cfg, List<String> keys, Path file) {
+  private static Optional<Credential> fromAuths(Map<?, ?> cfg, List<String> keys, String file) {
     Map<?, ?> auths = Json.object(cfg, "auths");
     if (auths == null) {
       return Optional.empty();
@@ -278,19 +291,32 @@ public final class DockerCredentials implements CredentialProvider {
   }
 
   private static Map<?, ?> read(Path file, String registry) {
+    byte[] bytes;
     try {
-      return Json.parseObject(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       LOG.debug("cannot read {}", file, e);
-      throw new CredentialException(
-          "docker config file \""
-              + file
-              + "\" is invalid: "
-              + e.getMessage()
-              + "; fix or remove it (docker login rewrites it)",
-          registry,
-          e);
+      throw invalid("docker config file \"" + file + "\"", e, registry);
     }
+    return parse(bytes, "docker config file \"" + file + "\"", registry);
+  }
+
+  private static Map<?, ?> parse(byte[] json, String what, String registry) {
+    try {
+      return Json.parseObject(json);
+    } catch (IOException e) {
+      // Moshi's messages name the JSON path, never the content (which holds secrets)
+      throw invalid(what, e, registry);
+    }
+  }
+
+  private static CredentialException invalid(String what, IOException e, String registry) {
+    String fix =
+        what.equals(AUTH_CONFIG_ENV)
+            ? "; it must be a JSON object like {\"auths\":{\"REGISTRY\":{\"auth\":\"base64 of"
+                + " user:password\"}}}, or unset it"
+            : "; fix or remove it (docker login rewrites it)";
+    return new CredentialException(what + " is invalid: " + e.getMessage() + fix, registry, e);
   }
 
   private static @Nullable String nonBlank(@Nullable String s) {
@@ -299,6 +325,11 @@ public final class DockerCredentials implements CredentialProvider {
 
   @Override
   public String toString() {
-    return "DockerCredentials[" + dockerConfig + ", podman " + podmanFiles + "]";
+    return "DockerCredentials["
+        + (env.containsKey(AUTH_CONFIG_ENV) ? AUTH_CONFIG_ENV + ", " : "")
+        + dockerConfig
+        + ", podman "
+        + podmanFiles
+        + "]";
   }
 }

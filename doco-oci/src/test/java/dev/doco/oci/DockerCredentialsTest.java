@@ -178,6 +178,52 @@ class DockerCredentialsTest {
   }
 
   @Test
+  void dockerAuthConfigEnv_winsOverConfigJson_andFallsBackToItForOtherRegistries()
+      throws IOException {
+    dockerConfig(
+        "{\"auths\":{\"a.io\":{\"auth\":\""
+            + b64("file:f")
+            + "\"},\"b.io\":{\"auth\":\""
+            + b64("fileb:fb")
+            + "\"}}}");
+    String inline =
+        "{\"auths\":{\"https://a.io/v2/\":{\"auth\":\""
+            + b64("inline:secret-i")
+            + "\"},\"https://index.docker.io/v1/\":{\"username\":\"hub\",\"password\":\"h\"}}}";
+    DockerCredentials d =
+        DockerCredentials.fromEnvironment(
+            Map.of("HOME", home.toString(), "DOCKER_AUTH_CONFIG", inline));
+    Credential a = d.find("a.io", "r").orElseThrow();
+    assertEquals("inline", a.username());
+    assertEquals("DOCKER_AUTH_CONFIG auths[https://a.io/v2/]", a.source());
+    assertEquals("fileb", d.find("b.io", "r").orElseThrow().username(), "config.json next");
+    assertEquals("hub", d.find(Reference.DOCKER_HUB, "library/alpine").orElseThrow().username());
+    assertEquals(Optional.empty(), d.find("c.io", "r"));
+    assertFalse(d.toString().contains("secret-i"), d.toString());
+    assertTrue(d.toString().contains("DOCKER_AUTH_CONFIG"), d.toString());
+  }
+
+  @Test
+  void dockerAuthConfigEnv_invalidJson_failsNamingTheVariableWithoutItsContent() {
+    DockerCredentials d =
+        DockerCredentials.fromEnvironment(
+            Map.of("HOME", home.toString(), "DOCKER_AUTH_CONFIG", "{\"auths\":{\"a.io\":s3cr3t"));
+    CredentialException e = assertThrows(CredentialException.class, () -> d.find("a.io", "r"));
+    assertTrue(e.getMessage().startsWith("DOCKER_AUTH_CONFIG is invalid: "), e.getMessage());
+    assertTrue(e.getMessage().contains("or unset it"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+  }
+
+  @Test
+  void dockerAuthConfigEnv_blank_isIgnored() throws IOException {
+    dockerConfig("{\"auths\":{\"a.io\":{\"auth\":\"" + b64("file:f") + "\"}}}");
+    DockerCredentials d =
+        DockerCredentials.fromEnvironment(
+            Map.of("HOME", home.toString(), "DOCKER_AUTH_CONFIG", "  "));
+    assertEquals("file", d.find("a.io", "r").orElseThrow().username());
+  }
+
+  @Test
   void nothingConfigured_isAnonymous() {
     assertEquals(Optional.empty(), creds().find("a.io", "r"));
   }

@@ -347,6 +347,36 @@ class RegistryClientIT {
   }
 
   @Test
+  void basicRegistry_withDockerAuthConfigEnv_pulls_andTheEnvWinsOverConfigJson() throws Exception {
+    Peers.require(Peer.BASIC_REGISTRY, Peer.ORAS);
+    String ref = Peers.basicRegistry() + "/doco-it/basic-env-" + RUN + ":v1";
+    orasPush(ref, "-u", Peers.basicUser(), "-p", Peers.basicPassword());
+    String good = b64(Peers.basicUser() + ":" + Peers.basicPassword());
+    String inline = "{\"auths\":{\"" + Peers.basicRegistry() + "\":{\"auth\":\"" + good + "\"}}}";
+    Reference r = Reference.parse(ref);
+    try (RegistryClient c = builder(Map.of("DOCKER_AUTH_CONFIG", inline)).build()) {
+      assertEquals(CONTENT, pullTitled(c, r).get("compose.yaml"));
+    }
+    // config.json is right, DOCKER_AUTH_CONFIG is stale: the docker CLI (28.3+) uses the env, so do
+    // we
+    Path cfg =
+        dockerConfig("{\"auths\":{\"" + Peers.basicRegistry() + "\":{\"auth\":\"" + good + "\"}}}");
+    String stale =
+        "{\"auths\":{\""
+            + Peers.basicRegistry()
+            + "\":{\"auth\":\""
+            + b64(Peers.basicUser() + ":wrong-password")
+            + "\"}}}";
+    try (RegistryClient c =
+        builder(Map.of("DOCKER_CONFIG", cfg.toString(), "DOCKER_AUTH_CONFIG", stale)).build()) {
+      RegistryAuthException e = assertThrows(RegistryAuthException.class, () -> c.resolve(r));
+      assertEquals(401, e.status());
+      assertTrue(e.getMessage().contains("DOCKER_AUTH_CONFIG"), e.getMessage());
+    }
+    assertFalse(events.toString().contains(Peers.basicPassword()), "no secret in events");
+  }
+
+  @Test
   void basicRegistry_withCredHelperScript_pulls() throws Exception {
     Peers.require(Peer.BASIC_REGISTRY, Peer.ORAS);
     String ref = Peers.basicRegistry() + "/doco-it/helper-" + RUN + ":v1";

@@ -435,7 +435,11 @@ class RegistryClientTest {
       assertEquals(401, e.status());
       assertEquals("UNAUTHORIZED", e.errorCode().orElseThrow());
       assertTrue(
-          e.getMessage().contains("run `docker login " + reg() + "`, or check DOCKER_CONFIG"),
+          e.getMessage()
+              .contains(
+                  "run `docker login "
+                      + reg()
+                      + "`, or check DOCKER_CONFIG and DOCKER_AUTH_CONFIG"),
           e.getMessage());
     }
     assertEquals(5, server.getRequestCount(), "exactly one re-authentication");

@@ -186,7 +186,7 @@ public final class DocoCli implements Runnable {
         "Configured by doco-cd's variables: POLL_CONFIG(_FILE), WEBHOOK_SECRET(_FILE),"
             + " OCI_TRUST_POLICY(_FILE), OCI_INSECURE_REGISTRIES, HTTP_PORT, METRICS_PORT,"
             + " MAX_CONCURRENT_DEPLOYMENTS, MAX_PAYLOAD_SIZE, DATA_MOUNT_PATH (default /data),"
-            + " LOG_LEVEL, DOCKER_CONFIG; plus WEBHOOK_ALLOWED_ARTIFACTS."
+            + " LOG_LEVEL, DOCKER_CONFIG, DOCKER_AUTH_CONFIG; plus WEBHOOK_ALLOWED_ARTIFACTS."
       })
   static final class Serve implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // injected by picocli before call()

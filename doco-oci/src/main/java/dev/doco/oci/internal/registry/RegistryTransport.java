@@ -782,9 +782,9 @@ public final class RegistryTransport {
     };
   }
 
-  /** "run `docker login REGISTRY`, or check DOCKER_CONFIG". */
+  /** "run `docker login REGISTRY`, or check DOCKER_CONFIG and DOCKER_AUTH_CONFIG". */
   public static String loginHint(Reference ref) {
     String host = ref.registry().equals(Reference.DOCKER_HUB) ? "" : " " + ref.registry();
-    return "run `docker login" + host + "`, or check DOCKER_CONFIG";
+    return "run `docker login" + host + "`, or check DOCKER_CONFIG and DOCKER_AUTH_CONFIG";
   }
 }
