@@ -10,6 +10,7 @@ import dev.doco.compose.internal.Labels;
 import dev.doco.compose.internal.ProjectFiles;
 import dev.doco.compose.internal.Support;
 import dev.doco.core.DeployException;
+import dev.doco.core.config.BuildConfig;
 import dev.doco.core.config.DeployConfig;
 import dev.doco.core.config.DestroyConfig;
 import dev.doco.core.spi.DeployResult;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * skipped with no further call. Otherwise {@code docker compose config --services} validates the
  * files and names the services (a broken file stops here, before any container is touched), a
  * generated override file adds the labels to every service (the user's files are not edited), and
- * {@code docker compose up -d} runs with the deploy config's options.
+ * {@code docker compose up -d --build} runs with the deploy config's options (services with a
+ * {@code build:} section are rebuilt on every deployment, as doco-cd does; non-default {@code
+ * build:} options in the deploy config run {@code docker compose build} with them first).
  *
  * <pre>{@code
  * Deployer deployer = ComposeDeployer.builder(ProviderContext.fromEnvironment(dataDir)).build();
@@ -162,6 +166,18 @@ public final class ComposeDeployer implements Deployer {
     Set<String> imagesBefore =
         config.pruneImages() ? imageIds(name, context, base, ids(before), ran) : Set.of();
 
+    List<String> build = buildArgv(composeNoOverride, config);
+    if (!build.isEmpty()) {
+      CommandResult b = run(name, build, env, commandTimeout, true, ran);
+      if (!b.ok()) {
+        throw DockerCli.failure(
+            name,
+            "docker compose build failed for " + name,
+            b,
+            "Fix the Dockerfile or the build section; the running containers were left as they"
+                + " were");
+      }
+    }
     List<String> up =
         upArgv(composeBase(context, name, files, override, config.profiles()), config);
     Duration upTimeout = commandTimeout.plus(waitTimeout(config));
@@ -267,10 +283,16 @@ public final class ComposeDeployer implements Deployer {
     List<String> services =
         new ArrayList<>(composeBase(context, name, files, null, config.profiles()));
     services.addAll(List.of("config", "--services"));
-    return List.of(
-        psArgv(context, name),
-        services,
-        upArgv(composeBase(context, name, files, override, config.profiles()), config));
+    List<List<String>> planned = new ArrayList<>();
+    planned.add(psArgv(context, name));
+    planned.add(services);
+    List<String> build =
+        buildArgv(composeBase(context, name, files, null, config.profiles()), config);
+    if (!build.isEmpty()) {
+      planned.add(build);
+    }
+    planned.add(upArgv(composeBase(context, name, files, override, config.profiles()), config));
+    return List.copyOf(planned);
   }
 
   // ------------------------------------------------------------------------------------ argv
@@ -284,9 +306,39 @@ public final class ComposeDeployer implements Deployer {
     return ComposeArgs.base(cli.executable(), context, name, files, override, profiles);
   }
 
+  /**
+   * {@code docker compose build} with the deploy config's {@code build:} options, or empty when
+   * they are the defaults: then {@code up --build} builds (doco-cd builds on every deployment, so a
+   * changed Dockerfile in a new artifact version is never left unbuilt behind an existing tag).
+   */
+  static List<String> buildArgv(List<String> composeBase, DeployConfig config) {
+    BuildConfig b = config.build();
+    if (b.equals(BuildConfig.DEFAULT)) {
+      return List.of();
+    }
+    List<String> a = new ArrayList<>(composeBase);
+    a.add("build");
+    if (b.forceImagePull()) {
+      a.add("--pull");
+    }
+    if (b.noCache()) {
+      a.add("--no-cache");
+    }
+    if (b.quiet()) {
+      a.add("--quiet");
+    }
+    for (Map.Entry<String, String> e : new TreeMap<>(b.args()).entrySet()) {
+      a.addAll(List.of("--build-arg", e.getKey() + "=" + e.getValue()));
+    }
+    return a;
+  }
+
   static List<String> upArgv(List<String> composeBase, DeployConfig config) {
     List<String> a = new ArrayList<>(composeBase);
     a.addAll(List.of("up", "-d"));
+    if (config.build().equals(BuildConfig.DEFAULT)) {
+      a.add("--build"); // a no-op for services without a build section
+    }
     if (config.removeOrphans()) {
       a.add("--remove-orphans");
     }

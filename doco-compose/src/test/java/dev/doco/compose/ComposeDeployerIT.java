@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.doco.core.DeployException;
 import dev.doco.core.DocoEvent;
+import dev.doco.core.config.BuildConfig;
 import dev.doco.core.config.DeployConfig;
 import dev.doco.core.config.DestroyConfig;
 import dev.doco.core.spi.DeployResult;
@@ -271,6 +272,43 @@ class ComposeDeployerIT {
     assertTrue(ok(tmp, "images", "-q", uniqueTag).isBlank(), "old image pruned");
     assertFalse(ok(tmp, "images", "-q", Peers.testImage()).isBlank(), "image in use kept");
     uniqueTag = null;
+  }
+
+  @Test
+  void deploy_buildSection_isRebuiltWhenANewVersionChangesItsDockerfile_andBuildArgsApply()
+      throws Exception {
+    uniqueTag = "doco-it/build-" + name + ":latest";
+    write(
+        checkout,
+        "compose.yaml",
+        """
+        services:
+          app:
+            build: ./app
+            image: ${TAG}
+            command: ["sleep", "3600"]
+            stop_signal: SIGKILL
+        """);
+    String from = "FROM " + Peers.testImage() + "\nARG SUFFIX=\n";
+    write(checkout, "app/Dockerfile", from + "RUN echo v1$SUFFIX > /version\n");
+    DeployConfig c = config().withEnvironment(Map.of("TAG", uniqueTag));
+
+    deployer.deploy(plan(c, checkout, DIGEST_A, "h"));
+    assertEquals("v1", ok(tmp, "exec", containers(tmp, name).get("app"), "cat", "/version").trim());
+
+    // the next artifact version changes the Dockerfile but not the image tag
+    write(checkout, "app/Dockerfile", from + "RUN echo v2$SUFFIX > /version\n");
+    DeployResult r = deployer.deploy(plan(c, checkout, DIGEST_B, "h"));
+    assertFalse(r.skipped());
+    assertEquals("v2", ok(tmp, "exec", containers(tmp, name).get("app"), "cat", "/version").trim());
+
+    DeployConfig withArgs =
+        c.withBuild(new BuildConfig(false, true, Map.of("SUFFIX", "-from-args"), false));
+    r = deployer.deploy(plan(withArgs, checkout, DIGEST_B, "h2"));
+    assertTrue(r.commands().stream().anyMatch(a -> a.contains("build")), r.commands().toString());
+    assertEquals(
+        "v2-from-args",
+        ok(tmp, "exec", containers(tmp, name).get("app"), "cat", "/version").trim());
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.doco.compose.internal.ContainerInfo;
 import dev.doco.compose.internal.JsonTree;
 import dev.doco.core.DeployException;
 import dev.doco.core.DocoEvent;
+import dev.doco.core.config.BuildConfig;
 import dev.doco.core.config.DeployConfig;
 import dev.doco.core.config.DestroyConfig;
 import dev.doco.core.spi.DeployResult;
@@ -112,6 +113,7 @@ class ComposeDeployerTest {
                 override("web").toString(),
                 "up",
                 "-d",
+                "--build",
                 "--remove-orphans",
                 "--wait",
                 "--wait-timeout",
@@ -175,7 +177,15 @@ class ComposeDeployerTest {
     up.addAll(files);
     up.addAll(
         List.of(
-            "up", "-d", "--pull", "always", "--force-recreate", "--wait", "--wait-timeout", "42"));
+            "up",
+            "-d",
+            "--build",
+            "--pull",
+            "always",
+            "--force-recreate",
+            "--wait",
+            "--wait-timeout",
+            "42"));
     List<String> ps = new ArrayList<>(List.of("docker", "--context", "remote-engine"));
     ps.addAll(ps("web").subList(1, ps("web").size()));
     assertEquals(
@@ -188,12 +198,69 @@ class ComposeDeployerTest {
   }
 
   @Test
+  void deploy_buildOptions_runComposeBuildWithThemBeforeUp_andUpDoesNotBuildAgain() {
+    docker.on(List.of("config", "--services"), "web\n");
+    DeployConfig c =
+        DeployConfig.defaults("web")
+            .withBuild(new BuildConfig(true, true, Map.of("VERSION", "2", "BASE", "x=y"), true));
+
+    DeployResult r = deployer().deploy(plan(c, checkout, DIGEST_A, "h"));
+
+    List<List<String>> argvs = docker.argvs();
+    assertEquals(
+        compose(
+            "build",
+            "--pull",
+            "--no-cache",
+            "--quiet",
+            "--build-arg",
+            "BASE=x=y",
+            "--build-arg",
+            "VERSION=2"),
+        argvs.get(3));
+    assertEquals(
+        compose(
+            "-f",
+            override("web").toString(),
+            "up",
+            "-d",
+            "--remove-orphans",
+            "--wait",
+            "--wait-timeout",
+            "180"),
+        argvs.get(4));
+    assertEquals(5, argvs.size(), argvs.toString());
+    assertEquals(argvs, r.commands());
+    assertEquals(
+        List.of(argvs.get(1), argvs.get(2), argvs.get(3), argvs.get(4)),
+        deployer().plannedCommands(plan(c, checkout, DIGEST_A, "h")),
+        "the dry run lists the same commands");
+  }
+
+  @Test
+  void deploy_buildFails_failsBeforeUpAndSaysTheContainersWereKept() {
+    docker.on(List.of("config", "--services"), "web\n");
+    docker.fail(List.of("build"), 1, "failed to solve: dockerfile parse error line 3\n");
+    DeployConfig c =
+        DeployConfig.defaults("web").withBuild(new BuildConfig(false, false, Map.of(), true));
+
+    DeployException e =
+        assertThrows(
+            DeployException.class, () -> deployer().deploy(plan(c, checkout, DIGEST_A, "h")));
+
+    assertTrue(e.getMessage().contains("docker compose build failed for web"), e.getMessage());
+    assertTrue(e.getMessage().contains("dockerfile parse error"), e.getMessage());
+    assertTrue(e.getMessage().contains("left as they were"), e.getMessage());
+    assertFalse(docker.argvs().stream().anyMatch(a -> a.contains("up")), "up never ran");
+  }
+
+  @Test
   void deploy_zeroTimeout_upWithoutWait() {
     docker.on(List.of("config", "--services"), "web\n");
     DeployConfig c = withTimeout(DeployConfig.defaults("web"), Duration.ZERO);
     deployer().deploy(plan(c, checkout, DIGEST_A, "h"));
     assertEquals(
-        compose("-f", override("web").toString(), "up", "-d", "--remove-orphans"),
+        compose("-f", override("web").toString(), "up", "-d", "--build", "--remove-orphans"),
         docker.last("up").argv());
   }
 
