@@ -135,7 +135,15 @@ public record ServerSettings(
         return content.isEmpty() ? Optional.empty() : Optional.of(content);
       } catch (IOException e) {
         throw new ConfigException(
-            "cannot read " + name + "_FILE " + file + ": " + e.getMessage(),
+            "cannot read "
+                + name
+                + "_FILE "
+                + file
+                + " ("
+                + e.getClass().getSimpleName()
+                + "); check that the path exists and is readable, or set "
+                + name
+                + " instead",
             name + "_FILE",
             -1,
             -1,

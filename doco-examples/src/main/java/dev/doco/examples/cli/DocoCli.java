@@ -24,7 +24,13 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,12 +116,17 @@ public final class DocoCli implements Runnable {
             err.println("doco: configuration error: " + c.getMessage());
             return FAILED;
           }
-          if (e instanceof DocoException || e instanceof UncheckedIOException) {
+          if (e instanceof DocoException) {
             err.println("doco: " + e.getMessage());
             return FAILED;
           }
-          if (e instanceof IOException) {
-            err.println("doco: " + e.getMessage());
+          if (e instanceof UncheckedIOException u) {
+            IOException cause = u.getCause();
+            err.println("doco: " + (cause != null ? describe(cause) : u.getMessage()));
+            return FAILED;
+          }
+          if (e instanceof IOException io) {
+            err.println("doco: " + describe(io));
             return FAILED;
           }
           err.println("doco: unexpected error: " + e);
@@ -123,6 +134,32 @@ public final class DocoCli implements Runnable {
           return FAILED;
         });
     return cl.execute(args);
+  }
+
+  /**
+   * An I/O failure in words: the JDK's file exceptions carry only the path as their message ("doco:
+   * /etc/policy.yaml" says nothing).
+   */
+  static String describe(IOException e) {
+    String what =
+        e instanceof NoSuchFileException
+            ? "no such file or directory"
+            : e instanceof AccessDeniedException
+                ? "permission denied"
+                : e instanceof NotDirectoryException
+                    ? "not a directory"
+                    : e instanceof FileAlreadyExistsException
+                        ? "already exists"
+                        : e instanceof DirectoryNotEmptyException ? "directory not empty" : null;
+    if (what == null || !(e instanceof FileSystemException f)) {
+      return String.valueOf(e.getMessage());
+    }
+    String reason = f.getReason();
+    return what
+        + ": "
+        + f.getFile()
+        + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "")
+        + (reason != null && !reason.isBlank() ? " (" + reason + ")" : "");
   }
 
   @Override

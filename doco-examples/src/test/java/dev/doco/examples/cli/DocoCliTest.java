@@ -109,6 +109,37 @@ class DocoCliTest {
   }
 
   @Test
+  void missingTrustPolicyFile_saysNoSuchFileWithItsPath() throws Exception {
+    Path layout = temp.resolve("layout");
+    doco("package", stack().toString(), "--oci-layout", layout + ":v1");
+    Path missing = temp.resolve("no-such-policy.yaml");
+
+    Run r = doco("verify", "oci-layout:" + layout + ":v1", "--trust-policy", missing.toString());
+
+    assertEquals(DocoCli.FAILED, r.exit(), r.err());
+    assertEquals("doco: no such file or directory: " + missing, r.err().trim());
+  }
+
+  @Test
+  void describe_namesTheFileProblem_andKeepsOtherMessages() {
+    assertEquals(
+        "permission denied: /a (locked)",
+        DocoCli.describe(new java.nio.file.AccessDeniedException("/a", null, "locked")));
+    assertEquals(
+        "not a directory: /a/b", DocoCli.describe(new java.nio.file.NotDirectoryException("/a/b")));
+    assertEquals(
+        "already exists: /a -> /b",
+        DocoCli.describe(new java.nio.file.FileAlreadyExistsException("/a", "/b", " ")));
+    assertEquals(
+        "directory not empty: /d",
+        DocoCli.describe(new java.nio.file.DirectoryNotEmptyException("/d")));
+    assertEquals(
+        "/x: disk full",
+        DocoCli.describe(new java.nio.file.FileSystemException("/x", null, "disk full")));
+    assertEquals("broken pipe", DocoCli.describe(new java.io.IOException("broken pipe")));
+  }
+
+  @Test
   void verify_signedArtifact_printsTheMatchedKey() throws Exception {
     Path layout = temp.resolve("layout");
     String digest =
