@@ -505,7 +505,26 @@ public final class DocoCli implements Runnable {
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("doco-package-");
       try {
-        PackagedArtifact a = Packager.builder().target(target).build().pack(directory, work);
+        PackagedArtifact a;
+        try {
+          a = Packager.builder().target(target).build().pack(directory, work);
+        } catch (ConfigException e) {
+          if (!String.valueOf(e.getMessage()).contains("invalid OCI artifact layout: expected")) {
+            throw e;
+          }
+          String file = ".doco-cd" + (target.isEmpty() ? "" : "." + target) + ".yaml";
+          throw new ConfigException(
+              e.getMessage()
+                  + "; the directory being packaged ("
+                  + directory.toAbsolutePath().normalize()
+                  + ") is the artifact root: add a "
+                  + file
+                  + " there (one line is enough: name: my-stack)",
+              null,
+              -1,
+              -1,
+              e);
+        }
         String layout = destination.layout;
         String push = destination.push;
         if (layout != null) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +119,21 @@ class DocoCliTest {
 
     assertEquals(DocoCli.FAILED, r.exit(), r.err());
     assertEquals("doco: no such file or directory: " + missing, r.err().trim());
+  }
+
+  @Test
+  void packageWithoutDeployConfig_saysWhereToAddOne() throws Exception {
+    Path empty = Files.createDirectories(temp.resolve("empty"));
+
+    Run r = doco("package", empty.toString(), "--oci-layout", temp.resolve("l") + ":v1");
+
+    assertEquals(DocoCli.FAILED, r.exit(), r.err());
+    assertTrue(
+        r.err().contains("expected .doco-cd.yml or .doco-cd.yaml at artifact root"), r.err());
+    assertTrue(r.err().contains("(" + empty + ") is the artifact root"), r.err());
+    assertTrue(r.err().contains("add a .doco-cd.yaml there"), r.err());
+    assertEquals(
+        List.of(), List.of(temp.toFile().list((d, n) -> n.equals("l"))), "no layout written");
   }
 
   @Test
