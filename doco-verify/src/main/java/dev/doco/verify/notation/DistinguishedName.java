@@ -1,5 +1,7 @@
 package dev.doco.verify.notation;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -29,17 +31,26 @@ final class DistinguishedName {
           "2.5.4.9", "STREET",
           "2.5.4.17", "POSTALCODE");
 
+  /** What RFC 4514 (and go-ldap) lets a backslash escape directly. */
+  private static final String ESCAPABLE = " \"#+,;<=>\\";
+
   private DistinguishedName() {}
 
   /**
-   * Parses an RFC 4514-style DN as written in a trust policy ({@code C=US, ST=WA, O=Acme}); escapes
-   * {@code \,} {@code \+} {@code \;} {@code \\} {@code \"} and {@code \ } are honoured.
+   * Parses an RFC 4514-style DN as written in a trust policy ({@code C=US, ST=WA, O=Acme}) the way
+   * notation-go does (go-ldap {@code ParseDN}): the special characters {@code \ " # + , ; < = > \\}
+   * may be escaped with a backslash, any byte as {@code \XX} hex (UTF-8); an unescaped {@code "},
+   * {@code <} or {@code >}, any other escape, and a name ending in a separator are refused.
    */
   static Map<String, String> parse(String dn) throws Malformed {
+    if (dn.isEmpty()) {
+      throw new Malformed("distinguished name is empty");
+    }
     Map<String, String> out = new LinkedHashMap<>();
     int i = 0;
     int n = dn.length();
-    while (i < n) {
+    boolean more = true;
+    while (more) {
       StringBuilder type = new StringBuilder();
       while (i < n && dn.charAt(i) != '=') {
         char c = dn.charAt(i++);
@@ -65,14 +76,14 @@ final class DistinguishedName {
               "distinguished name \"" + dn + "\": multi-valued RDNs are not supported by Notation");
         }
         if (c == '\\') {
-          if (i + 1 >= n) {
-            throw new Malformed("distinguished name \"" + dn + "\": dangling escape");
-          }
-          value.append(dn.charAt(i + 1));
-          i += 2;
+          i = unescape(dn, i, value);
           lastSignificant = value.length();
           leading = false;
           continue;
+        }
+        if (c == '"' || c == '<' || c == '>' || c == 0) {
+          throw new Malformed(
+              "distinguished name \"" + dn + "\": character '" + c + "' must be escaped");
         }
         i++;
         if (leading && c == ' ') {
@@ -85,6 +96,13 @@ final class DistinguishedName {
         }
       }
       value.setLength(lastSignificant);
+      more = i < n; // the value ended at a separator
+      if (i == n - 1) {
+        throw new Malformed(
+            "distinguished name \""
+                + dn
+                + "\": ends with a separator (incomplete type, value pair)");
+      }
       i++; // separator (or past the end)
       String t = normaliseType(type.toString().trim());
       if (t.isEmpty() || value.length() == 0) {
@@ -94,10 +112,47 @@ final class DistinguishedName {
         throw new Malformed("distinguished name \"" + dn + "\": attribute " + t + " appears twice");
       }
     }
-    if (out.isEmpty()) {
-      throw new Malformed("distinguished name is empty");
-    }
     return out;
+  }
+
+  /**
+   * Appends the character(s) escaped at {@code dn[i]} (a backslash) to {@code value}: one special
+   * character, or a run of {@code \XX} hex escapes decoded as UTF-8.
+   *
+   * @return the index after the escape
+   */
+  private static int unescape(String dn, int i, StringBuilder value) throws Malformed {
+    int n = dn.length();
+    if (i + 1 >= n) {
+      throw new Malformed("distinguished name \"" + dn + "\": dangling escape");
+    }
+    char next = dn.charAt(i + 1);
+    if (ESCAPABLE.indexOf(next) >= 0) {
+      value.append(next);
+      return i + 2;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int j = i;
+    while (j + 2 < n && dn.charAt(j) == '\\' && hex(dn.charAt(j + 1)) && hex(dn.charAt(j + 2))) {
+      bytes.write(Integer.parseInt(dn.substring(j + 1, j + 3), 16));
+      j += 3;
+    }
+    if (j == i) {
+      throw new Malformed(
+          "distinguished name \""
+              + dn
+              + "\": invalid escape '\\"
+              + next
+              + "' (escape one of "
+              + ESCAPABLE
+              + " or write a byte as \\XX)");
+    }
+    value.append(new String(bytes.toByteArray(), StandardCharsets.UTF_8));
+    return j;
+  }
+
+  private static boolean hex(char c) {
+    return "0123456789abcdefABCDEF".indexOf(c) >= 0;
   }
 
   /** The subject of {@code cert} as attribute type to value. */
