@@ -280,14 +280,13 @@ public final class ComposeDeployer implements Deployer {
     String context = Support.checkContext(config.context(), name);
     ProjectFiles files = ProjectFiles.resolve(plan);
     Path override = Support.stateDir(dataDirectory, KIND, context, name).resolve(OVERRIDE_FILE);
-    List<String> services =
-        new ArrayList<>(composeBase(context, name, files, null, config.profiles()));
+    List<String> noOverride = composeBase(context, name, files, null, config.profiles());
+    List<String> services = new ArrayList<>(noOverride);
     services.addAll(List.of("config", "--services"));
     List<List<String>> planned = new ArrayList<>();
     planned.add(psArgv(context, name));
     planned.add(services);
-    List<String> build =
-        buildArgv(composeBase(context, name, files, null, config.profiles()), config);
+    List<String> build = buildArgv(noOverride, config);
     if (!build.isEmpty()) {
       planned.add(build);
     }
@@ -312,10 +311,10 @@ public final class ComposeDeployer implements Deployer {
    * changed Dockerfile in a new artifact version is never left unbuilt behind an existing tag).
    */
   static List<String> buildArgv(List<String> composeBase, DeployConfig config) {
-    BuildConfig b = config.build();
-    if (b.equals(BuildConfig.DEFAULT)) {
+    if (upBuilds(config)) {
       return List.of();
     }
+    BuildConfig b = config.build();
     List<String> a = new ArrayList<>(composeBase);
     a.add("build");
     if (b.forceImagePull()) {
@@ -333,10 +332,15 @@ public final class ComposeDeployer implements Deployer {
     return a;
   }
 
+  /** Default build options: {@code up --build} builds; otherwise a separate build step does. */
+  private static boolean upBuilds(DeployConfig config) {
+    return config.build().equals(BuildConfig.DEFAULT);
+  }
+
   static List<String> upArgv(List<String> composeBase, DeployConfig config) {
     List<String> a = new ArrayList<>(composeBase);
     a.addAll(List.of("up", "-d"));
-    if (config.build().equals(BuildConfig.DEFAULT)) {
+    if (upBuilds(config)) {
       a.add("--build"); // a no-op for services without a build section
     }
     if (config.removeOrphans()) {

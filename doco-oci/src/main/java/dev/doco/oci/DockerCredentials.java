@@ -46,6 +46,10 @@ public final class DockerCredentials implements CredentialProvider {
       List.of("index.docker.io", "docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 
   private static final String AUTH_CONFIG_ENV = "DOCKER_AUTH_CONFIG";
+  private static final String AUTH_CONFIG_FIX =
+      "; it must be a JSON object like {\"auths\":{\"REGISTRY\":{\"auth\":\"base64 of"
+          + " user:password\"}}}, or unset it";
+  private static final String FILE_FIX = "; fix or remove it (docker login rewrites it)";
 
   private final @Nullable Path dockerConfig;
   private final List<Path> podmanFiles;
@@ -107,7 +111,9 @@ public final class DockerCredentials implements CredentialProvider {
     List<String> keys = lookupKeys(registry, repository);
     String inline = nonBlank(env.get(AUTH_CONFIG_ENV));
     if (inline != null) {
-      Map<?, ?> cfg = parse(inline.getBytes(StandardCharsets.UTF_8), AUTH_CONFIG_ENV, registry);
+      Map<?, ?> cfg =
+          parse(
+              inline.getBytes(StandardCharsets.UTF_8), AUTH_CONFIG_ENV, AUTH_CONFIG_FIX, registry);
       Optional<Credential> c = fromAuths(cfg, keys, AUTH_CONFIG_ENV);
       if (c.isPresent()) {
         return c;
@@ -291,31 +297,28 @@ public final class DockerCredentials implements CredentialProvider {
   }
 
   private static Map<?, ?> read(Path file, String registry) {
+    String what = "docker config file \"" + file + "\"";
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       LOG.debug("cannot read {}", file, e);
-      throw invalid("docker config file \"" + file + "\"", e, registry);
+      throw invalid(what, e, FILE_FIX, registry);
     }
-    return parse(bytes, "docker config file \"" + file + "\"", registry);
+    return parse(bytes, what, FILE_FIX, registry);
   }
 
-  private static Map<?, ?> parse(byte[] json, String what, String registry) {
+  private static Map<?, ?> parse(byte[] json, String what, String fix, String registry) {
     try {
       return Json.parseObject(json);
     } catch (IOException e) {
       // Moshi's messages name the JSON path, never the content (which holds secrets)
-      throw invalid(what, e, registry);
+      throw invalid(what, e, fix, registry);
     }
   }
 
-  private static CredentialException invalid(String what, IOException e, String registry) {
-    String fix =
-        what.equals(AUTH_CONFIG_ENV)
-            ? "; it must be a JSON object like {\"auths\":{\"REGISTRY\":{\"auth\":\"base64 of"
-                + " user:password\"}}}, or unset it"
-            : "; fix or remove it (docker login rewrites it)";
+  private static CredentialException invalid(
+      String what, IOException e, String fix, String registry) {
     return new CredentialException(what + " is invalid: " + e.getMessage() + fix, registry, e);
   }
 

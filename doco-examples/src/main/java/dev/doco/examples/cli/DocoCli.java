@@ -136,21 +136,20 @@ public final class DocoCli implements Runnable {
     return cl.execute(args);
   }
 
+  private static final Map<Class<?>, String> FILE_PROBLEMS =
+      Map.of(
+          NoSuchFileException.class, "no such file or directory",
+          AccessDeniedException.class, "permission denied",
+          NotDirectoryException.class, "not a directory",
+          FileAlreadyExistsException.class, "already exists",
+          DirectoryNotEmptyException.class, "directory not empty");
+
   /**
    * An I/O failure in words: the JDK's file exceptions carry only the path as their message ("doco:
    * /etc/policy.yaml" says nothing).
    */
   static String describe(IOException e) {
-    String what =
-        e instanceof NoSuchFileException
-            ? "no such file or directory"
-            : e instanceof AccessDeniedException
-                ? "permission denied"
-                : e instanceof NotDirectoryException
-                    ? "not a directory"
-                    : e instanceof FileAlreadyExistsException
-                        ? "already exists"
-                        : e instanceof DirectoryNotEmptyException ? "directory not empty" : null;
+    String what = FILE_PROBLEMS.get(e.getClass());
     if (what == null || !(e instanceof FileSystemException f)) {
       return String.valueOf(e.getMessage());
     }
@@ -505,26 +504,7 @@ public final class DocoCli implements Runnable {
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("doco-package-");
       try {
-        PackagedArtifact a;
-        try {
-          a = Packager.builder().target(target).build().pack(directory, work);
-        } catch (ConfigException e) {
-          if (!String.valueOf(e.getMessage()).contains("invalid OCI artifact layout: expected")) {
-            throw e;
-          }
-          String file = ".doco-cd" + (target.isEmpty() ? "" : "." + target) + ".yaml";
-          throw new ConfigException(
-              e.getMessage()
-                  + "; the directory being packaged ("
-                  + directory.toAbsolutePath().normalize()
-                  + ") is the artifact root: add a "
-                  + file
-                  + " there (one line is enough: name: my-stack)",
-              null,
-              -1,
-              -1,
-              e);
-        }
+        PackagedArtifact a = Packager.builder().target(target).build().pack(directory, work);
         String layout = destination.layout;
         String push = destination.push;
         if (layout != null) {

@@ -1,5 +1,7 @@
 package dev.doco.oci.pack;
 
+import dev.doco.core.ConfigException;
+import dev.doco.core.config.DeployConfigLoader;
 import dev.doco.core.spi.Descriptor;
 import dev.doco.oci.extract.LayoutCheck;
 import dev.doco.oci.internal.tar.TarWriter;
@@ -86,7 +88,24 @@ public final class Packager {
     if (!Files.isDirectory(root)) {
       throw new PackagingException(root + " is not a directory");
     }
-    LayoutCheck.check(root, target);
+    try {
+      LayoutCheck.check(root, target);
+    } catch (ConfigException e) {
+      if (DeployConfigLoader.findConfigFile(root, target).isPresent()) {
+        throw e; // the file is there; its content is what is wrong
+      }
+      throw new ConfigException(
+          e.getMessage()
+              + "; the directory being packaged ("
+              + root
+              + ") is the artifact root: add a .doco-cd"
+              + (target.isEmpty() ? "" : "." + target)
+              + ".yaml there (one line is enough: name: my-stack)",
+          null,
+          -1,
+          -1,
+          e);
+    }
     Files.createDirectories(workDirectory);
     Path layer = Files.createTempFile(workDirectory, "layer-", ".tar.gz");
     MessageDigest tarSha = sha256();

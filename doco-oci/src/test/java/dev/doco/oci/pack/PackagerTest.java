@@ -115,6 +115,20 @@ class PackagerTest {
         assertThrows(
             ConfigException.class, () -> Packager.builder().build().pack(d, tmp.resolve("w")));
     assertTrue(e.getMessage().contains(".doco-cd.yaml"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("(" + d.toAbsolutePath().normalize() + ") is the artifact root"),
+        e.getMessage());
+  }
+
+  @Test
+  void deployConfigWithAnUnsupportedVersion_isRefusedWithoutTheAddAFileHint() throws IOException {
+    Path d = Files.createDirectories(tmp.resolve("v2"));
+    Files.writeString(d.resolve(".doco-cd.yaml"), "name: web\nversion: doco.v2\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> Packager.builder().build().pack(d, tmp.resolve("w")));
+    assertTrue(e.getMessage().contains("doco.v2"), e.getMessage());
+    assertFalse(e.getMessage().contains("is the artifact root"), e.getMessage());
   }
 
   @Test
